@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+using ZapiFunctions.Core.Queueing;
+
+namespace ZapiFunctions.Core.Callbacks;
+
+/// <summary>Source-generated System.Text.Json metadata: no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DeliveryCallback))]
+[JsonSerializable(typeof(CallbackEnvelope))]
+[JsonSerializable(typeof(Ingest.IngestAccepted))]
+internal sealed partial class CallbackJsonContext : JsonSerializerContext;

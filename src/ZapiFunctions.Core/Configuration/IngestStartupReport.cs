@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ZapiFunctions.Core.Configuration;
+
+/// <summary>Says at start-up how the endpoint is protected, so an open configuration is never silent.</summary>
+internal sealed partial class IngestStartupReport(
+    IOptions<ZapiOptions> options, TransportSecurity transport, ILogger<IngestStartupReport> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var allowed = options.Value.AllowedInstanceIdSet();
+        if (allowed.Count == 0)
+        {
+            LogAllowAll(logger);
+        }
+        else
+        {
+            LogAllowList(logger, allowed.Count);
+        }
+
+        if (transport == TransportSecurity.Platform)
+        {
+            LogHttpsByPlatform(logger);
+        }
+        else if (!options.Value.RequireHttps)
+        {
+            LogHttpsOff(logger);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning,
+        Message = "Zapi:AllowedInstanceIds is empty: callbacks from every Z-API instance are accepted. Set it to your instance ids.")]
+    private static partial void LogAllowAll(ILogger logger);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Accepting callbacks from {Count} allowed instance(s)")]
+    private static partial void LogAllowList(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information,
+        Message = "Plain HTTP is refused by the platform (httpsOnly); the handler does not check the scheme")]
+    private static partial void LogHttpsByPlatform(ILogger logger);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning,
+        Message = "Zapi:RequireHttps is false: plain-HTTP callbacks are accepted from any address. Use this only for local development.")]
+    private static partial void LogHttpsOff(ILogger logger);
+}

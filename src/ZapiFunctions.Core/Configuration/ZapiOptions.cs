@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ZapiFunctions.Core.Configuration;
+
+/// <summary>
+/// The <c>Zapi</c> configuration section (app settings <c>Zapi__Name</c>). Same names in
+/// local.settings.sample.json, Bicep and the README.
+/// </summary>
+public sealed class ZapiOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Zapi";
+
+    /// <summary>Storage queue names: 3–63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.</summary>
+    internal const string QueueNamePattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$";
+
+    /// <summary>Queue for successful sends (callbacks without <c>error</c>), for downstream consumers.</summary>
+    [Required]
+    [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi:DeliveriesQueue must be a valid Storage queue name (3-63 lowercase letters, digits, single hyphens).")]
+    public string DeliveriesQueue { get; set; } = "zapi-deliveries";
+
+    /// <summary>Queue for failed sends (callbacks with <c>error</c>), consumed by the ErroredSend function.</summary>
+    [Required]
+    [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi:ErroredSendsQueue must be a valid Storage queue name (3-63 lowercase letters, digits, single hyphens).")]
+    public string ErroredSendsQueue { get; set; } = "zapi-errored-sends";
+
+    /// <summary>
+    /// Comma-separated Z-API instance ids allowed to post. Empty allows every instance (a warning is logged at start-up).
+    /// </summary>
+    public string? AllowedInstanceIds { get; set; }
+
+    /// <summary>Largest request body accepted, in bytes. A DeliveryCallback is a few hundred bytes.</summary>
+    [Range(256, 4 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Refuse plain-HTTP requests from non-loopback callers. Z-API only calls HTTPS URLs, so a plain-HTTP
+    /// request that is not local is not Z-API. Where the platform terminates TLS (Azure Functions), the app
+    /// leaves this check to the platform's <c>httpsOnly</c> instead; see the README.
+    /// </summary>
+    public bool RequireHttps { get; set; } = true;
+
+    /// <summary>How long one enqueue may take before the request is answered 503 with Retry-After.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The allow-list parsed from <see cref="AllowedInstanceIds"/>; empty means every instance.</summary>
+    public IReadOnlySet<string> AllowedInstanceIdSet() =>
+        (AllowedInstanceIds ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
+}

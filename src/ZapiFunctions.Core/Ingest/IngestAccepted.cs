@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace ZapiFunctions.Core.Ingest;
+
+/// <summary>The 200 body: the callback is durably queued.</summary>
+/// <param name="Status">Always <c>enqueued</c>.</param>
+/// <param name="RequestId">The correlation id, also in logs and in the queue message.</param>
+public sealed record IngestAccepted(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("requestId")] string RequestId);

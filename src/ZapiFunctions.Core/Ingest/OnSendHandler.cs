@@ -1,0 +1,202 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using ZapiFunctions.Core.Callbacks;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Core.Telemetry;
+
+namespace ZapiFunctions.Core.Ingest;
+
+/// <summary>
+/// The ingest contract (design.md, "Ingest"): validate a Z-API "On send" callback and answer 2xx only once it is
+/// durably queued. Host-agnostic: runs under Azure Functions' ASP.NET Core integration, the DevHost and tests.
+/// </summary>
+public sealed partial class OnSendHandler
+{
+    /// <summary>Seconds a caller is asked to wait after a 503.</summary>
+    public const int RetryAfterSeconds = 30;
+
+    private readonly IQueueWriter _queue;
+    private readonly ZapiOptions _options;
+    private readonly IReadOnlySet<string> _allowedInstances;
+    private readonly IngestMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OnSendHandler> _logger;
+
+    public OnSendHandler(
+        IQueueWriter queue,
+        IOptions<ZapiOptions> options,
+        IngestMetrics metrics,
+        TimeProvider time,
+        ILogger<OnSendHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _queue = queue;
+        _options = options.Value;
+        _allowedInstances = _options.AllowedInstanceIdSet();
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one request; never throws for a bad request or a storage failure.</summary>
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var activity = ZapiTelemetry.Source.StartActivity("zapi.ingest");
+        var requestId = Guid.CreateVersion7().ToString("N");
+        activity?.SetTag("zapi.request_id", requestId);
+
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            return Reject("method", IngestProblems.MethodNotAllowed(requestId, request.Method), activity);
+        }
+
+        if (_options.RequireHttps && !request.IsHttps && !IsLoopback(request.HttpContext.Connection.RemoteIpAddress))
+        {
+            return Reject("https", IngestProblems.HttpsRequired(requestId), activity);
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return Reject("media-type", IngestProblems.UnsupportedMediaType(requestId, request.ContentType), activity);
+        }
+
+        var body = await ReadBodyAsync(request, _options.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Reject("too-large", IngestProblems.TooLarge(requestId, _options.MaxBodyBytes), activity);
+        }
+
+        var parsed = CallbackParser.Parse(body.Value);
+        if (parsed.Callback is not { } callback)
+        {
+            return Reject(ReasonOf(parsed.Rejection), ProblemFor(parsed, requestId), activity, parsed.Detail);
+        }
+
+        activity?.SetTag("zapi.instance_id", callback.InstanceId);
+        activity?.SetTag("zapi.message_id", callback.MessageId);
+        if (_allowedInstances.Count > 0 && !_allowedInstances.Contains(callback.InstanceId))
+        {
+            return Reject("instance-not-allowed", IngestProblems.InstanceNotAllowed(requestId), activity, callback.InstanceId);
+        }
+
+        var queueName = callback.IsError ? _options.ErroredSendsQueue : _options.DeliveriesQueue;
+        activity?.SetTag("zapi.queue", queueName);
+        var message = EnvelopeWriter.Write(
+            _time.GetUtcNow(), requestId, activity?.Id ?? Activity.Current?.Id, body.Value.Span);
+
+        var started = _time.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.EnqueueTimeout);
+        try
+        {
+            await _queue.EnqueueAsync(queueName, message, deadline.Token);
+        }
+#pragma warning disable CA1031 // Any storage failure becomes a 503 the caller can retry; nothing is acknowledged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _metrics.Enqueued(queueName, succeeded: false, _time.GetElapsedTime(started));
+            _metrics.Received("unavailable", "queue-unavailable");
+            activity?.SetStatus(ActivityStatusCode.Error, "queue unavailable");
+            LogEnqueueFailed(_logger, ex, requestId, queueName, callback.MessageId);
+            return IngestProblems.Unavailable(requestId, RetryAfterSeconds);
+        }
+
+        _metrics.Enqueued(queueName, succeeded: true, _time.GetElapsedTime(started));
+        var reason = callback.IsError ? "errored" : "delivered";
+        _metrics.Received("enqueued", reason);
+        var maskedPhone = PhoneMask.Mask(callback.Phone);
+        LogEnqueued(_logger, requestId, callback.MessageId, callback.InstanceId, maskedPhone, queueName);
+        return TypedResults.Ok(new IngestAccepted("enqueued", requestId));
+    }
+
+    private IResult Reject(string reason, IResult problem, Activity? activity, string? detail = null)
+    {
+        _metrics.Received("rejected", reason);
+        activity?.SetTag("zapi.outcome", "rejected");
+        activity?.SetTag("zapi.reason", reason);
+        LogRejected(_logger, (problem as IStatusCodeHttpResult)?.StatusCode ?? 0, reason, detail ?? string.Empty);
+        return problem;
+    }
+
+    private static IResult ProblemFor(CallbackParseResult parsed, string requestId) => parsed.Rejection switch
+    {
+        CallbackRejection.UnexpectedType => IngestProblems.UnexpectedType(requestId, parsed.Detail!),
+        CallbackRejection.MissingField => IngestProblems.BadRequest(
+            requestId, "missing-field", "Missing field", parsed.Detail!, parsed.Field),
+        CallbackRejection.InvalidField => IngestProblems.BadRequest(
+            requestId, "invalid-field", "Invalid field", parsed.Detail!, parsed.Field),
+        _ => IngestProblems.BadRequest(requestId, "malformed-json", "Malformed JSON", parsed.Detail!, null),
+    };
+
+    private static string ReasonOf(CallbackRejection? rejection) => rejection switch
+    {
+        CallbackRejection.UnexpectedType => "unexpected-type",
+        CallbackRejection.MissingField => "missing-field",
+        CallbackRejection.InvalidField => "invalid-field",
+        _ => "malformed",
+    };
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return false;
+        }
+
+        var isJson = mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
+        var charset = mediaType.Charset;
+        return isJson && (!charset.HasValue
+            || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 1024, limit) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, ct);
+            if (read == 0)
+            {
+                return buffer.WrittenMemory;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return null;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
+        Message = "Callback {MessageId} from instance {InstanceId} to {Phone} enqueued on {Queue} (request {RequestId})")]
+    private static partial void LogEnqueued(
+        ILogger logger, string requestId, string messageId, string instanceId, string phone, string queue);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Callback rejected with {Status} ({Reason}): {Detail}")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string detail);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error,
+        Message = "Could not enqueue callback {MessageId} on {Queue}; answered 503 (request {RequestId})")]
+    private static partial void LogEnqueueFailed(
+        ILogger logger, Exception exception, string requestId, string queue, string messageId);
+}

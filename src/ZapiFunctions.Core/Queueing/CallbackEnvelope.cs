@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ZapiFunctions.Core.Queueing;
+
+/// <summary>
+/// The queue message body: a small versioned wrapper around the callback exactly as Z-API sent it.
+/// </summary>
+/// <param name="Schema">Always <see cref="SchemaName"/>: tells an envelope apart from any other JSON on the queue.</param>
+/// <param name="Version">Envelope version; readers refuse versions they do not know.</param>
+/// <param name="ReceivedAt">When the HTTP request was accepted (UTC).</param>
+/// <param name="RequestId">Correlation id of the ingest request, also logged and returned to the caller.</param>
+/// <param name="TraceParent">W3C traceparent of the ingest activity, so processing can link to it.</param>
+/// <param name="Callback">The callback as received, unknown fields included.</param>
+public sealed record CallbackEnvelope(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("version")] int Version,
+    [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAt,
+    [property: JsonPropertyName("requestId")] string RequestId,
+    [property: JsonPropertyName("traceParent")] string? TraceParent,
+    [property: JsonPropertyName("callback")] JsonElement Callback)
+{
+    /// <summary>The value of <see cref="Schema"/>.</summary>
+    public const string SchemaName = "zapi-functions/callback-envelope";
+
+    /// <summary>The version this code writes.</summary>
+    public const int CurrentVersion = 1;
+}

@@ -1,0 +1,19 @@
+using System.Diagnostics;
+
+namespace ZapiFunctions.Core.Telemetry;
+
+/// <summary>Stable telemetry names: dashboards, alerts and the README's KQL depend on them.</summary>
+public static class ZapiTelemetry
+{
+    /// <summary>Name of the <see cref="ActivitySource"/> and the <see cref="System.Diagnostics.Metrics.Meter"/>.</summary>
+    public const string Name = "ZapiFunctions";
+
+    /// <summary>The activity source for ingest and processing spans.</summary>
+    public static readonly ActivitySource Source = new(Name);
+
+    /// <summary>Counter: callbacks received, tagged <c>outcome</c> and <c>reason</c>.</summary>
+    public const string CallbacksReceived = "zapi.callbacks.received";
+
+    /// <summary>Histogram: seconds spent writing one callback to its queue, tagged <c>queue</c> and <c>outcome</c>.</summary>
+    public const string EnqueueDuration = "zapi.enqueue.duration";
+}

@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ZapiFunctions.Core.Configuration;
+
+namespace ZapiFunctions.Core.Tests.Configuration;
+
+public sealed class OptionsTests
+{
+    [Fact]
+    public void Defaults_match_the_documented_names()
+    {
+        var options = Resolve([]);
+
+        Assert.Equal("zapi-deliveries", options.DeliveriesQueue);
+        Assert.Equal("zapi-errored-sends", options.ErroredSendsQueue);
+        Assert.Equal(65536, options.MaxBodyBytes);
+        Assert.True(options.RequireHttps);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.EnqueueTimeout);
+        Assert.Empty(options.AllowedInstanceIdSet());
+    }
+
+    [Fact]
+    public void Settings_bind_from_the_app_setting_names()
+    {
+        var options = Resolve(new()
+        {
+            ["Zapi:DeliveriesQueue"] = "ok-queue",
+            ["Zapi:AllowedInstanceIds"] = " a , b ,,",
+            ["Zapi:MaxBodyBytes"] = "1024",
+            ["Zapi:EnqueueTimeout"] = "00:00:02",
+            ["Zapi:RequireHttps"] = "false",
+        });
+
+        Assert.Equal("ok-queue", options.DeliveriesQueue);
+        Assert.Equal(["a", "b"], options.AllowedInstanceIdSet().Order());
+        Assert.Equal(1024, options.MaxBodyBytes);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.EnqueueTimeout);
+        Assert.False(options.RequireHttps);
+    }
+
+    [Theory]
+    [InlineData("Zapi:DeliveriesQueue", "Bad_Queue", "Zapi:DeliveriesQueue")]
+    [InlineData("Zapi:ErroredSendsQueue", "a--b", "Zapi:ErroredSendsQueue")]
+    [InlineData("Zapi:MaxBodyBytes", "10", "MaxBodyBytes must be between 256 and 4194304")]
+    [InlineData("Zapi:EnqueueTimeout", "00:05:00", "EnqueueTimeout must be between")]
+    public void Invalid_settings_fail_naming_the_setting(string key, string value, string named)
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [key] = value }));
+
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Platform_transport_turns_the_handler_https_check_off()
+    {
+        var configuration = Configuration(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+        using var services = new ServiceCollection()
+            .AddLogging()
+            .AddZapiIngest(configuration, TransportSecurity.Platform)
+            .BuildServiceProvider();
+
+        Assert.False(services.GetRequiredService<IOptions<ZapiOptions>>().Value.RequireHttps);
+    }
+
+    [Fact]
+    public void Missing_storage_setting_fails_at_registration_saying_what_to_set()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(
+            () => new ServiceCollection().AddZapiIngest(Configuration([]), TransportSecurity.Application));
+
+        Assert.Contains("AzureWebJobsStorage", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("UseDevelopmentStorage=true", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identity_based_storage_uses_account_name_or_explicit_service_uri()
+    {
+        var byAccount = StorageConnection.From(Configuration(new() { ["AzureWebJobsStorage:accountName"] = "zapist" }));
+        var byUri = StorageConnection.From(Configuration(new()
+        {
+            ["AzureWebJobsStorage:queueServiceUri"] = "https://q.example.test",
+            ["AzureWebJobsStorage:credential"] = "managedidentity",
+            ["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
+        }));
+
+        Assert.Null(byAccount.ConnectionString);
+        Assert.Equal(new Uri("https://zapist.queue.core.windows.net"), byAccount.ServiceUri("queue"));
+        Assert.Equal(new Uri("https://zapist.table.core.windows.net"), byAccount.ServiceUri("table"));
+        Assert.Equal(new Uri("https://q.example.test"), byUri.ServiceUri("queue"));
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(byUri.Credential());
+    }
+
+    private static ZapiOptions Resolve(Dictionary<string, string?> settings)
+    {
+        using var services = new ServiceCollection().AddZapiOptions(Configuration(settings)).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<ZapiOptions>>().Value;
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+}
