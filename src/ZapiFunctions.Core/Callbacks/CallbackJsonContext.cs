@@ -10,4 +10,5 @@ namespace ZapiFunctions.Core.Callbacks;
 [JsonSerializable(typeof(DeliveryCallback))]
 [JsonSerializable(typeof(CallbackEnvelope))]
 [JsonSerializable(typeof(Ingest.IngestAccepted))]
+[JsonSerializable(typeof(ErroredSends.ErroredSendNotification))]
 internal sealed partial class CallbackJsonContext : JsonSerializerContext;

@@ -48,6 +48,7 @@ public static class IngestServiceCollectionExtensions
             .Bind(configuration.GetSection(ZapiOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapiOptions>, ZapiOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapiOptions>, ZapiOptionsRules>());
         return services;
     }
 

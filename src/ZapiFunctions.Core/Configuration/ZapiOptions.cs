@@ -24,6 +24,17 @@ public sealed class ZapiOptions
     [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi:ErroredSendsQueue must be a valid Storage queue name (3-63 lowercase letters, digits, single hyphens).")]
     public string ErroredSendsQueue { get; set; } = "zapi-errored-sends";
 
+    /// <summary>Table of errored sends: 3–63 letters and digits, starting with a letter.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Zapi:ErroredSendsTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
+    public string ErroredSendsTable { get; set; } = "ZapiErroredSends";
+
+    /// <summary>
+    /// The team's HTTPS endpoint told about each new failed send; empty turns notifications off. Plain HTTP is
+    /// accepted only for loopback addresses (local testing).
+    /// </summary>
+    public string? NotifyUrl { get; set; }
+
     /// <summary>
     /// Comma-separated Z-API instance ids allowed to post. Empty allows every instance (a warning is logged at start-up).
     /// </summary>

@@ -16,4 +16,7 @@ public static class ZapiTelemetry
 
     /// <summary>Histogram: seconds spent writing one callback to its queue, tagged <c>queue</c> and <c>outcome</c>.</summary>
     public const string EnqueueDuration = "zapi.enqueue.duration";
+
+    /// <summary>Counter: errored sends newly recorded, tagged <c>category</c> and <c>instance_id</c>.</summary>
+    public const string ErroredSends = "zapi.errored_sends";
 }

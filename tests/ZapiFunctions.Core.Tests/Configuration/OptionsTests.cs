@@ -18,6 +18,26 @@ public sealed class OptionsTests
         Assert.True(options.RequireHttps);
         Assert.Equal(TimeSpan.FromSeconds(5), options.EnqueueTimeout);
         Assert.Empty(options.AllowedInstanceIdSet());
+        Assert.Equal("ZapiErroredSends", options.ErroredSendsTable);
+        Assert.Null(options.NotifyUrl);
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example.test/zapi")]
+    [InlineData("http://127.0.0.1:5055/hook")]
+    [InlineData("")]
+    public void Notify_url_may_be_https_loopback_http_or_empty(string url) =>
+        Assert.Equal(url, Resolve(new() { ["Zapi:NotifyUrl"] = url }).NotifyUrl ?? string.Empty);
+
+    [Theory]
+    [InlineData("http://hooks.example.test/zapi")]
+    [InlineData("hooks.example.test/zapi")]
+    [InlineData("ftp://hooks.example.test")]
+    public void Notify_url_that_is_not_https_is_refused(string url)
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Zapi:NotifyUrl"] = url }));
+
+        Assert.Contains("Zapi:NotifyUrl", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -42,6 +62,7 @@ public sealed class OptionsTests
     [Theory]
     [InlineData("Zapi:DeliveriesQueue", "Bad_Queue", "Zapi:DeliveriesQueue")]
     [InlineData("Zapi:ErroredSendsQueue", "a--b", "Zapi:ErroredSendsQueue")]
+    [InlineData("Zapi:ErroredSendsTable", "1table", "Zapi:ErroredSendsTable")]
     [InlineData("Zapi:MaxBodyBytes", "10", "MaxBodyBytes must be between 256 and 4194304")]
     [InlineData("Zapi:EnqueueTimeout", "00:05:00", "EnqueueTimeout must be between")]
     public void Invalid_settings_fail_naming_the_setting(string key, string value, string named)

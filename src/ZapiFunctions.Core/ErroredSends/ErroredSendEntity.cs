@@ -1,0 +1,61 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ZapiFunctions.Core.ErroredSends;
+
+/// <summary>
+/// One row of the <c>ZapiErroredSends</c> table: one failed message (partition = instanceId, row = messageId, or
+/// zaapId when there is none), however often Z-API reported it.
+/// </summary>
+public sealed class ErroredSendEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = string.Empty;
+
+    public string RowKey { get; set; } = string.Empty;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string InstanceId { get; set; } = string.Empty;
+
+    public string MessageId { get; set; } = string.Empty;
+
+    public string ZaapId { get; set; } = string.Empty;
+
+    /// <summary>The destination, in full: the team needs it to act. Logs carry it masked only.</summary>
+    public string Phone { get; set; } = string.Empty;
+
+    /// <summary>Z-API's error text exactly as sent (latest occurrence).</summary>
+    public string? Error { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public string Category { get; set; } = ErrorCategories.Unknown;
+
+    public bool Retryable { get; set; }
+
+    public string Advice { get; set; } = string.Empty;
+
+    /// <summary>Z-API's event time of the latest occurrence, Unix milliseconds.</summary>
+    public long Momment { get; set; }
+
+    public DateTimeOffset FirstSeen { get; set; }
+
+    public DateTimeOffset LastSeen { get; set; }
+
+    /// <summary>How many distinct ingest requests reported this failure.</summary>
+    public int Occurrences { get; set; }
+
+    /// <summary>
+    /// The ingest request that created the row. Only its processing (including its retries) notifies the team, so
+    /// concurrent repeats never notify twice.
+    /// </summary>
+    public string FirstRequestId { get; set; } = string.Empty;
+
+    /// <summary>The ingest request last counted; a queue redelivery of the same request is not counted again.</summary>
+    public string LastRequestId { get; set; } = string.Empty;
+
+    /// <summary>When the team's endpoint acknowledged the notification; null while none succeeded.</summary>
+    public DateTimeOffset? NotifiedAt { get; set; }
+}

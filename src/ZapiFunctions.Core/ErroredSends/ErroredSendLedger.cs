@@ -1,0 +1,143 @@
+using Azure;
+using Azure.Data.Tables;
+using ZapiFunctions.Core.Callbacks;
+
+namespace ZapiFunctions.Core.ErroredSends;
+
+/// <summary>
+/// Records errored sends in Azure Tables, idempotently and without lost updates: inserts race on the key
+/// (409 → read and update) and updates are conditional on the ETag (412 → read again and retry).
+/// </summary>
+public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
+{
+    private const int MaxAttempts = 16;
+
+    /// <summary>The table this ledger writes.</summary>
+    public string TableName => table.Name;
+
+    /// <summary>Creates the table if it does not exist.</summary>
+    public Task EnsureTableAsync(CancellationToken cancellationToken) =>
+        table.CreateIfNotExistsAsync(cancellationToken);
+
+    /// <summary>
+    /// Adds one occurrence of <paramref name="callback"/> reported by ingest request <paramref name="requestId"/>.
+    /// A second call for the same request (a queue redelivery) changes nothing.
+    /// </summary>
+    public async Task<LedgerRecord> RecordAsync(
+        DeliveryCallback callback, ErrorClassification classification, string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(classification);
+        var partitionKey = TableKeys.Encode(callback.InstanceId);
+        var rowKey = TableKeys.Encode(string.IsNullOrWhiteSpace(callback.MessageId) ? callback.ZaapId : callback.MessageId);
+
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var existing = await GetAsync(partitionKey, rowKey, cancellationToken);
+            if (existing is null)
+            {
+                var entity = new ErroredSendEntity
+                {
+                    PartitionKey = partitionKey,
+                    RowKey = rowKey,
+                    FirstSeen = now,
+                    FirstRequestId = requestId,
+                    Occurrences = 1,
+                };
+                Apply(entity, callback, classification, requestId, now);
+                try
+                {
+                    var added = await table.AddEntityAsync(entity, cancellationToken);
+                    entity.ETag = added.Headers.ETag ?? default;
+                    return new LedgerRecord(entity, Counted: true);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    continue; // Another instance inserted it first: read theirs and update.
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "TableNotFound")
+                {
+                    // Created at start-up normally; this covers a start-up while storage was down.
+                    await table.CreateIfNotExistsAsync(cancellationToken);
+                    continue;
+                }
+            }
+
+            if (existing.LastRequestId == requestId)
+            {
+                return new LedgerRecord(existing, Counted: false);
+            }
+
+            existing.Occurrences++;
+            Apply(existing, callback, classification, requestId, now);
+            try
+            {
+                var updated = await table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                existing.ETag = updated.Headers.ETag ?? default;
+                return new LedgerRecord(existing, Counted: true);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Someone updated the row since we read it: read again and reapply.
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"Could not record errored send {rowKey} of instance {partitionKey} after {MaxAttempts} concurrent-update attempts.");
+    }
+
+    /// <summary>Marks the row notified, keeping any concurrent counting (ETag-conditional merge, retried on 412).</summary>
+    public async Task MarkNotifiedAsync(ErroredSendEntity entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var current = entity;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            if (current.NotifiedAt is not null)
+            {
+                return;
+            }
+
+            var patch = new TableEntity(current.PartitionKey, current.RowKey)
+            {
+                [nameof(ErroredSendEntity.NotifiedAt)] = time.GetUtcNow(),
+            };
+            try
+            {
+                await table.UpdateEntityAsync(patch, current.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                current = await GetAsync(current.PartitionKey, current.RowKey, cancellationToken)
+                    ?? throw new InvalidOperationException($"Errored send {current.RowKey} disappeared while being marked notified.");
+            }
+        }
+
+        throw new InvalidOperationException($"Could not mark errored send {entity.RowKey} notified after {MaxAttempts} attempts.");
+    }
+
+    private async Task<ErroredSendEntity?> GetAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        var response = await table.GetEntityIfExistsAsync<ErroredSendEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private static void Apply(
+        ErroredSendEntity entity, DeliveryCallback callback, ErrorClassification classification, string requestId, DateTimeOffset now)
+    {
+        entity.InstanceId = callback.InstanceId;
+        entity.MessageId = callback.MessageId;
+        entity.ZaapId = callback.ZaapId;
+        entity.Phone = callback.Phone;
+        entity.Error = callback.Error;
+        entity.ErrorCode = callback.ErrorCode;
+        entity.Category = classification.Category;
+        entity.Retryable = classification.Retryable;
+        entity.Advice = classification.Advice;
+        entity.Momment = callback.Momment;
+        entity.LastSeen = now;
+        entity.LastRequestId = requestId;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using ZapiFunctions.Core.Callbacks;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Core.Telemetry;
+
+namespace ZapiFunctions.Core.ErroredSends;
+
+/// <summary>
+/// Handles one message of the errored-sends queue: classify, record (idempotent per instance + message), tell
+/// telemetry, and notify the team once. Input is at-least-once, so every effect tolerates repeats. A message that
+/// can never be processed throws <see cref="InvalidEnvelopeException"/>; a transient failure (table or notify
+/// endpoint down) throws its own exception so the runtime retries, then moves the message to the poison queue.
+/// </summary>
+public sealed partial class ErroredSendProcessor(
+    ErroredSendLedger ledger,
+    ErroredSendNotifier notifier,
+    ErroredSendMetrics metrics,
+    ILogger<ErroredSendProcessor> logger)
+{
+    /// <summary>Processes one queue message body; <paramref name="dequeueCount"/> is logged only.</summary>
+    public async Task<ErroredSendOutcome> ProcessAsync(BinaryData message, long dequeueCount, CancellationToken cancellationToken)
+    {
+        var envelope = EnvelopeReader.Read(message);
+        using var activity = StartActivity(envelope);
+        activity?.SetTag("zapi.dequeue_count", dequeueCount);
+
+        var parsed = CallbackParser.Parse(Encoding.UTF8.GetBytes(envelope.Callback.GetRawText()));
+        if (parsed.Callback is not { } callback)
+        {
+            throw new InvalidEnvelopeException($"The envelope's callback is not a valid DeliveryCallback: {parsed.Detail}");
+        }
+
+        if (!callback.IsError)
+        {
+            throw new InvalidEnvelopeException(
+                $"Message {callback.MessageId} has no error: successful sends belong on the deliveries queue, not here.");
+        }
+
+        var classification = ErrorCatalog.Classify(callback.Error, callback.ErrorCode);
+        activity?.SetTag("zapi.instance_id", callback.InstanceId);
+        activity?.SetTag("zapi.message_id", callback.MessageId);
+        activity?.SetTag("zapi.error.category", classification.Category);
+
+        var record = await ledger.RecordAsync(callback, classification, envelope.RequestId, cancellationToken);
+        var entity = record.Entity;
+        if (record.Counted)
+        {
+            metrics.Recorded(classification.Category, callback.InstanceId);
+            var maskedPhone = PhoneMask.Mask(callback.Phone);
+            LogErroredSend(logger, callback.MessageId, callback.InstanceId, maskedPhone, classification.Category,
+                classification.Retryable, callback.Error ?? string.Empty, entity.Occurrences, dequeueCount, envelope.RequestId);
+        }
+
+        var notified = false;
+        // First occurrence only: the request that created the row notifies, retrying until the endpoint accepts.
+        if (notifier.Enabled && entity.NotifiedAt is null && entity.FirstRequestId == envelope.RequestId)
+        {
+            await notifier.NotifyAsync(
+                new ErroredSendNotification(
+                    ErroredSendNotification.TypeName, callback.InstanceId, callback.MessageId, callback.ZaapId, callback.Phone,
+                    callback.Error, callback.ErrorCode, classification.Category, classification.Retryable, classification.Advice,
+                    callback.Momment, entity.FirstSeen, envelope.RequestId),
+                cancellationToken);
+            await ledger.MarkNotifiedAsync(entity, cancellationToken);
+            notified = true;
+        }
+
+        return new ErroredSendOutcome(classification, entity.Occurrences, record.Counted, notified);
+    }
+
+    private static Activity? StartActivity(CallbackEnvelope envelope)
+    {
+        // Linked, not parented: processing happens later, in another invocation, possibly more than once.
+        ActivityLink[]? links = ActivityContext.TryParse(envelope.TraceParent, null, out var ingest)
+            ? [new ActivityLink(ingest)]
+            : null;
+        var activity = ZapiTelemetry.Source.StartActivity(
+            "zapi.errored_send", ActivityKind.Consumer, parentContext: default, links: links);
+        activity?.SetTag("zapi.request_id", envelope.RequestId);
+        return activity;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+        Message = "Errored send {MessageId} on instance {InstanceId} to {Phone}: {Category} (retryable: {Retryable}) \"{Error}\"; occurrence {Occurrences}, dequeue count {DequeueCount}, request {RequestId}")]
+    private static partial void LogErroredSend(
+        ILogger logger, string messageId, string instanceId, string phone, string category, bool retryable, string error,
+        int occurrences, long dequeueCount, string requestId);
+}
