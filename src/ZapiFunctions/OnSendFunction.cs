@@ -14,7 +14,7 @@ public sealed class OnSendFunction(OnSendHandler handler)
     /// </summary>
     [Function("OnSend")]
     public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, Route = "zapi/on-send")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, Route = IngestRoutes.OnSend)] HttpRequest request,
         CancellationToken cancellationToken) =>
         new ResultActionAdapter(await handler.HandleAsync(request, cancellationToken));
 }

@@ -1,0 +1,137 @@
+// The Flex Consumption (FC1, Linux) plan and the function app: HTTPS only, TLS 1.2+, no FTP, no basic-auth
+// publishing, identity-based storage and Application Insights. Every Zapi__* setting the app reads is written here
+// with the names of local.settings.sample.json (tests/ZapiFunctions.InfraTests checks both against the code).
+
+param planName string
+param functionAppName string
+param location string
+param tags object
+
+@description('Resource id of the app\'s user-assigned managed identity.')
+param identityId string
+@description('Client id of that identity: used by the Functions host and the app to pick it.')
+param identityClientId string
+
+param storageAccountName string
+param blobEndpoint string
+param queueEndpoint string
+param tableEndpoint string
+param deploymentContainerName string
+
+param applicationInsightsConnectionString string
+
+@description('Memory per instance, MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+
+@description('Upper bound of instances the plan may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+// The app's own settings (Zapi section), passed through unchanged.
+param deliveriesQueueName string
+param erroredSendsQueueName string
+param erroredSendsTableName string
+param allowedInstanceIds string
+param maxBodyBytes int
+param enqueueTimeout string
+param notifyUrl string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'zapi' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // Identity-based host storage: no connection string, no key.
+      AzureWebJobsStorage__accountName: storageAccountName
+      AzureWebJobsStorage__blobServiceUri: blobEndpoint
+      AzureWebJobsStorage__queueServiceUri: queueEndpoint
+      AzureWebJobsStorage__tableServiceUri: tableEndpoint
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      // Entra-authenticated ingestion (the component has local auth disabled).
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      Zapi__DeliveriesQueue: deliveriesQueueName
+      Zapi__ErroredSendsQueue: erroredSendsQueueName
+      Zapi__ErroredSendsTable: erroredSendsTableName
+      Zapi__AllowedInstanceIds: allowedInstanceIds
+      Zapi__MaxBodyBytes: string(maxBodyBytes)
+      Zapi__EnqueueTimeout: enqueueTimeout
+      Zapi__NotifyUrl: notifyUrl
+    }
+  }
+
+  resource ftpPublishing 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scmPublishing 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+output name string = functionApp.name
+output id string = functionApp.id
+output defaultHostName string = functionApp.properties.defaultHostName

@@ -1,0 +1,81 @@
+// Storage for the app: queues, the errored-sends table and the Flex Consumption deployment container.
+// Shared keys are off: everything, the Functions host included, authenticates with Entra ID.
+
+@description('Storage account name (3-24 lowercase letters and digits).')
+param name string
+param location string
+param tags object
+
+@description('Queue for successful sends (app setting Zapi__DeliveriesQueue).')
+param deliveriesQueueName string
+@description('Queue for failed sends (app setting Zapi__ErroredSendsQueue); the runtime adds "-poison".')
+param erroredSendsQueueName string
+@description('Table of errored sends (app setting Zapi__ErroredSendsTable).')
+param erroredSendsTableName string
+@description('Blob container for Flex Consumption deployment packages.')
+param deploymentContainerName string
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    allowCrossTenantReplication: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+
+  resource blobService 'blobServices' = {
+    name: 'default'
+
+    resource deploymentContainer 'containers' = {
+      name: deploymentContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
+  }
+
+  resource queueService 'queueServices' = {
+    name: 'default'
+
+    resource deliveries 'queues' = {
+      name: deliveriesQueueName
+    }
+
+    resource erroredSends 'queues' = {
+      name: erroredSendsQueueName
+    }
+
+    resource erroredSendsPoison 'queues' = {
+      name: '${erroredSendsQueueName}-poison'
+    }
+  }
+
+  resource tableService 'tableServices' = {
+    name: 'default'
+
+    resource erroredSendsTable 'tables' = {
+      name: erroredSendsTableName
+    }
+  }
+}
+
+output name string = storage.name
+output id string = storage.id
+output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+output tableEndpoint string = storage.properties.primaryEndpoints.table

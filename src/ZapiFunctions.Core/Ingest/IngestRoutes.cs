@@ -1,0 +1,8 @@
+namespace ZapiFunctions.Core.Ingest;
+
+/// <summary>Where the ingest endpoint lives, shared by every host and checked against the infra's webhook URL output.</summary>
+public static class IngestRoutes
+{
+    /// <summary>The route under the Functions route prefix (<c>api</c> in host.json).</summary>
+    public const string OnSend = "zapi/on-send";
+}

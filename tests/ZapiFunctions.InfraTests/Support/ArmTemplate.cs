@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ZapiFunctions.InfraTests.Support;
+
+/// <summary>
+/// A compiled template (or a module's nested template) with the parameter values its caller passes, and just
+/// enough of the ARM expression language to read names and settings: string/number literals, parameters(),
+/// variables(), format(), string(), length(), copyIndex(), subscriptionResourceId(), property and index access.
+/// Anything else (reference(), uniqueString(), …) evaluates to <see cref="Unresolved"/>.
+/// </summary>
+internal sealed class ArmTemplate
+{
+    public const string Unresolved = "⟨unresolved⟩";
+
+    private readonly Dictionary<string, JsonNode?> _parameters;
+
+    private ArmTemplate(JsonObject template, Dictionary<string, JsonNode?> parameters, string name)
+    {
+        Json = template;
+        Name = name;
+        _parameters = parameters;
+    }
+
+    public JsonObject Json { get; }
+
+    public string Name { get; }
+
+    public IEnumerable<JsonObject> Resources => Json["resources"]!.AsArray().Select(r => r!.AsObject());
+
+    public static ArmTemplate Root(JsonObject template, IReadOnlyDictionary<string, JsonNode?>? parameters = null) =>
+        new(template, parameters?.ToDictionary(p => p.Key, p => p.Value) ?? [], "main");
+
+    /// <summary>The nested template of module <paramref name="deploymentName"/>, with its parameters evaluated here.</summary>
+    public ArmTemplate Module(string deploymentName)
+    {
+        var deployment = Resources.Single(r =>
+            (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == deploymentName);
+        var passed = new Dictionary<string, JsonNode?>();
+        foreach (var (name, value) in deployment["properties"]!["parameters"]!.AsObject())
+        {
+            passed[name] = Evaluate(value!["value"]);
+        }
+
+        return new ArmTemplate(deployment["properties"]!["template"]!.AsObject(), passed, deploymentName);
+    }
+
+    public IEnumerable<JsonObject> OfType(string type) =>
+        Resources.Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Evaluates every expression inside <paramref name="node"/>.</summary>
+    public JsonNode? Evaluate(JsonNode? node, int copyIndex = 0) => node switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var text) => EvaluateString(text, copyIndex),
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Evaluate(p.Value, copyIndex)))),
+        JsonArray array => new JsonArray(array.Select(item => Evaluate(item, copyIndex)).ToArray()),
+        _ => node?.DeepClone(),
+    };
+
+    /// <summary>Evaluates and returns a string (Unresolved when it depends on deployment-time values).</summary>
+    public string String(JsonNode? node, int copyIndex = 0) => Evaluate(node, copyIndex) switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v => v.ToJsonString(),
+        null => string.Empty,
+        var other => other.ToJsonString(),
+    };
+
+    private JsonNode? EvaluateString(string text, int copyIndex)
+    {
+        if (!text.StartsWith('[') || !text.EndsWith(']') || text.StartsWith("[[", StringComparison.Ordinal))
+        {
+            return JsonValue.Create(text.StartsWith("[[", StringComparison.Ordinal) ? text[1..] : text);
+        }
+
+        var parser = new Parser(text[1..^1], this, copyIndex);
+        return parser.ParseExpression();
+    }
+
+    private JsonNode? Parameter(string name)
+    {
+        if (_parameters.TryGetValue(name, out var value))
+        {
+            return value?.DeepClone();
+        }
+
+        var declared = Json["parameters"]?[name];
+        return declared?["defaultValue"] is { } defaultValue ? Evaluate(defaultValue) : JsonValue.Create(Unresolved);
+    }
+
+    private JsonNode? Variable(string name) => Evaluate(Json["variables"]?[name]);
+
+    private sealed class Parser(string text, ArmTemplate template, int copyIndex)
+    {
+        private int _pos;
+
+        public JsonNode? ParseExpression()
+        {
+            SkipSpace();
+            JsonNode? value;
+            if (Peek() == '\'')
+            {
+                value = JsonValue.Create(ReadString());
+            }
+            else if (char.IsDigit(Peek()) || Peek() == '-')
+            {
+                var start = _pos++;
+                while (char.IsDigit(Peek()))
+                {
+                    _pos++;
+                }
+
+                value = JsonValue.Create(long.Parse(text[start.._pos], CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                var name = ReadIdentifier();
+                Expect('(');
+                var args = new List<JsonNode?>();
+                SkipSpace();
+                while (Peek() != ')')
+                {
+                    args.Add(ParseExpression());
+                    SkipSpace();
+                    if (Peek() == ',')
+                    {
+                        _pos++;
+                    }
+                }
+
+                Expect(')');
+                value = Call(name, args);
+            }
+
+            while (true)
+            {
+                SkipSpace();
+                if (Peek() == '.')
+                {
+                    _pos++;
+                    var property = ReadIdentifier();
+                    value = value is JsonObject obj ? obj[property]?.DeepClone() : JsonValue.Create(Unresolved);
+                }
+                else if (Peek() == '[')
+                {
+                    _pos++;
+                    var index = ParseExpression();
+                    Expect(']');
+                    value = value is JsonArray array && index is JsonValue i && i.TryGetValue<long>(out var n)
+                        ? array[(int)n]?.DeepClone()
+                        : JsonValue.Create(Unresolved);
+                }
+                else
+                {
+                    return value;
+                }
+            }
+        }
+
+        private JsonNode? Call(string name, List<JsonNode?> args) => name.ToLowerInvariant() switch
+        {
+            "parameters" => template.Parameter(AsString(args[0])),
+            "variables" => template.Variable(AsString(args[0])),
+            "copyindex" => JsonValue.Create((long)copyIndex),
+            "length" => args[0] is JsonArray a ? JsonValue.Create((long)a.Count) : JsonValue.Create(Unresolved),
+            "string" => JsonValue.Create(AsString(args[0])),
+            "format" => JsonValue.Create(Format(AsString(args[0]), args.Skip(1).Select(AsString).ToArray())),
+            "subscriptionresourceid" => JsonValue.Create(
+                $"/subscriptions/{Unresolved}/providers/{AsString(args[0])}/{string.Join('/', args.Skip(1).Select(AsString))}"),
+            _ => JsonValue.Create(Unresolved),
+        };
+
+        private static string Format(string format, string[] args)
+        {
+            var builder = new StringBuilder();
+            for (var i = 0; i < format.Length; i++)
+            {
+                if (format[i] == '{' && i + 2 < format.Length && char.IsDigit(format[i + 1]))
+                {
+                    var close = format.IndexOf('}', i);
+                    builder.Append(args[int.Parse(format[(i + 1)..close], CultureInfo.InvariantCulture)]);
+                    i = close;
+                }
+                else
+                {
+                    builder.Append(format[i]);
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        private static string AsString(JsonNode? node) => node switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            JsonValue v => v.ToJsonString(),
+            null => string.Empty,
+            _ => node.ToJsonString(),
+        };
+
+        private string ReadString()
+        {
+            Expect('\'');
+            var builder = new StringBuilder();
+            while (true)
+            {
+                var c = text[_pos++];
+                if (c == '\'')
+                {
+                    if (Peek() == '\'')
+                    {
+                        builder.Append('\'');
+                        _pos++;
+                        continue;
+                    }
+
+                    return builder.ToString();
+                }
+
+                builder.Append(c);
+            }
+        }
+
+        private string ReadIdentifier()
+        {
+            SkipSpace();
+            var start = _pos;
+            while (_pos < text.Length && (char.IsLetterOrDigit(text[_pos]) || text[_pos] == '_'))
+            {
+                _pos++;
+            }
+
+            return text[start.._pos];
+        }
+
+        private void Expect(char c)
+        {
+            SkipSpace();
+            if (Peek() != c)
+            {
+                throw new FormatException($"Expected '{c}' at {_pos} in [{text}]");
+            }
+
+            _pos++;
+        }
+
+        private char Peek() => _pos < text.Length ? text[_pos] : '\0';
+
+        private void SkipSpace()
+        {
+            while (_pos < text.Length && text[_pos] == ' ')
+            {
+                _pos++;
+            }
+        }
+    }
+}

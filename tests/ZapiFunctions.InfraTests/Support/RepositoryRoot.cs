@@ -1,0 +1,20 @@
+namespace ZapiFunctions.InfraTests.Support;
+
+internal static class RepositoryRoot
+{
+    /// <summary>The folder holding ZapiFunctions.sln, found upwards from the test binaries.</summary>
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ZapiFunctions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ZapiFunctions.sln not found above " + AppContext.BaseDirectory);
+    }
+}
