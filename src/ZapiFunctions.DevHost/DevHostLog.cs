@@ -1,0 +1,7 @@
+namespace ZapiFunctions.DevHost;
+
+internal static partial class DevHostLog
+{
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "DevHost: settings from {SettingsFile}, queue settings from {HostJson}")]
+    public static partial void Started(ILogger logger, string settingsFile, string hostJson);
+}

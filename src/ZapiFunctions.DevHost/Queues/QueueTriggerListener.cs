@@ -1,0 +1,161 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+
+namespace ZapiFunctions.DevHost.Queues;
+
+/// <summary>
+/// A local stand-in for the Functions queue trigger, following host.json: receive up to <c>batchSize</c> messages,
+/// run them concurrently, delete on success; on failure make the message visible again after
+/// <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> tries move it to <c>&lt;queue&gt;-poison</c>. An empty
+/// queue (or unreachable storage) doubles the polling delay up to <c>maxPollingInterval</c>.
+/// Not emulated: <c>newBatchThreshold</c> (each batch finishes before the next is fetched) and lease renewal.
+/// </summary>
+internal sealed partial class QueueTriggerListener(
+    QueueServiceClient service,
+    string queueName,
+    QueueTriggerSettings settings,
+    Func<QueueMessage, CancellationToken, Task> handler,
+    ILogger<QueueTriggerListener> logger) : BackgroundService
+{
+    /// <summary>How long a received message stays invisible while it is being processed.</summary>
+    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly QueueClient _queue = service.GetQueueClient(queueName);
+    private readonly QueueClient _poison = service.GetQueueClient(queueName + "-poison");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogListening(logger, queueName, settings.BatchSize, settings.MaxDequeueCount, settings.VisibilityTimeout, settings.MaxPollingInterval);
+        var delay = MinimumPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] batch;
+            try
+            {
+                batch = (await _queue.ReceiveMessagesAsync(settings.BatchSize, ProcessingLease, stoppingToken)).Value;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Storage may be down or the queue not created yet: back off and poll again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogPollFailed(logger, ex, queueName);
+                batch = [];
+                await TryCreateQueueAsync(stoppingToken);
+            }
+
+            if (batch.Length > 0)
+            {
+                delay = MinimumPollingInterval;
+                await Task.WhenAll(batch.Select(message => ProcessAsync(message, stoppingToken)));
+                continue;
+            }
+
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+        }
+    }
+
+    private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (message.DequeueCount > settings.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(message, stoppingToken);
+                return;
+            }
+
+            try
+            {
+                await handler(message, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // Shutting down: the lease expires and the message is retried.
+            }
+#pragma warning disable CA1031 // A failed message is retried or moved to poison, exactly as the Functions runtime does.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogFailed(logger, ex, message.MessageId, queueName, message.DequeueCount, settings.MaxDequeueCount);
+                if (message.DequeueCount >= settings.MaxDequeueCount)
+                {
+                    await MoveToPoisonAsync(message, stoppingToken);
+                }
+                else
+                {
+                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: stoppingToken);
+                }
+
+                return;
+            }
+
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+#pragma warning disable CA1031 // Deleting or moving failed (storage down): the lease expires and the message comes back.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogSettleFailed(logger, ex, message.MessageId, queueName);
+        }
+    }
+
+    private async Task MoveToPoisonAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        // Copy first, delete second: a crash in between duplicates the message rather than losing it.
+        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+        await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        LogPoisoned(logger, message.MessageId, settings.MaxDequeueCount, _poison.Name);
+    }
+
+    private async Task TryCreateQueueAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+#pragma warning disable CA1031 // Best effort: the next poll reports the failure again.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+        Message = "Listening to queue {Queue} (batchSize {BatchSize}, maxDequeueCount {MaxDequeueCount}, visibilityTimeout {VisibilityTimeout}, maxPollingInterval {MaxPollingInterval})")]
+    private static partial void LogListening(ILogger logger, string queue, int batchSize, int maxDequeueCount, TimeSpan visibilityTimeout, TimeSpan maxPollingInterval);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Polling queue {Queue} failed; backing off")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error,
+        Message = "Message {MessageId} on {Queue} failed (try {DequeueCount} of {MaxDequeueCount})")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string messageId, string queue, long dequeueCount, int maxDequeueCount);
+
+    // Worded like the Functions host's message, so the same KQL and alert match both.
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        Message = "Message {MessageId} has reached MaxDequeueCount of {MaxDequeueCount}. Moving message to queue '{PoisonQueue}'.")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, int maxDequeueCount, string poisonQueue);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Could not settle message {MessageId} on {Queue}; it will be retried when its lease expires")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string messageId, string queue);
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using Azure.Data.Tables;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.IntegrationTests.Support;
+
+namespace ZapiFunctions.IntegrationTests.EndToEnd;
+
+/// <summary>Azurite and the DevHost as real processes, driven over real HTTP, as a developer runs them.</summary>
+public sealed class DevHostEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
+
+    private Azurite _azurite = null!;
+    private DevHostProcess _devHost = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        _devHost = await DevHostProcess.StartAsync(_azurite);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _devHost.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_successful_callback_lands_in_the_deliveries_queue()
+    {
+        var body = await File.ReadAllTextAsync(Path.Combine(Samples, "delivered.json"));
+
+        using var response = await _devHost.PostCallbackAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var message = Assert.Single((await _azurite.Queue("zapi-deliveries").ReceiveMessagesAsync(32)).Value);
+        Assert.Equal(body.TrimEnd(), EnvelopeReader.Read(message.Body).Callback.GetRawText());
+    }
+
+    [Fact]
+    public async Task An_errored_callback_ends_as_a_row_in_the_errored_sends_table()
+    {
+        var body = await File.ReadAllTextAsync(Path.Combine(Samples, "errors", "47-shadow-ban-with-error-code.json"));
+
+        using var response = await _devHost.PostCallbackAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = await Poll.UntilAsync(
+            () => Row("3C67AB641C8AA0412F6A2242B4E23AC7", "3EB0F1C2D3E4F5A60047"), r => r is not null, Deadline, "the errored-send row");
+        Assert.Equal("temporary-restriction", row!.GetString("Category"));
+        Assert.Equal("SHADOW_BAN", row.GetString("ErrorCode"));
+        Assert.Equal(1, row.GetInt32("Occurrences"));
+    }
+
+    [Fact]
+    public async Task A_message_that_can_never_be_processed_ends_in_poison_after_max_dequeue_count_tries()
+    {
+        await _azurite.Queue("zapi-errored-sends").SendMessageAsync("this is not an envelope");
+
+        var poisoned = await Poll.UntilAsync(
+            async () => (await _azurite.Queue("zapi-errored-sends-poison").PeekMessagesAsync(32)).Value,
+            messages => messages.Length > 0,
+            Deadline,
+            "the poison queue");
+
+        Assert.Equal("this is not an envelope", Assert.Single(poisoned).Body.ToString());
+        var tries = _devHost.Output.Count(line => line.Contains("failed (try ", StringComparison.Ordinal));
+        Assert.Equal(_devHost.MaxDequeueCount, tries);
+        Assert.Contains(_devHost.Output, line => line.Contains("Moving message to queue 'zapi-errored-sends-poison'", StringComparison.Ordinal));
+        Assert.Equal(0, (await _azurite.Queue("zapi-errored-sends").GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Theory]
+    [InlineData("malformed.json", HttpStatusCode.BadRequest)]
+    [InlineData("missing-instance-id.json", HttpStatusCode.BadRequest)]
+    [InlineData("received-callback-type.json", HttpStatusCode.UnprocessableEntity)]
+    public async Task A_malformed_request_gets_its_4xx_and_nothing_is_enqueued(string sample, HttpStatusCode expected)
+    {
+        using var response = await _devHost.PostCallbackAsync(await File.ReadAllTextAsync(Path.Combine(Samples, "invalid", sample)));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        foreach (var queue in new[] { "zapi-deliveries", "zapi-errored-sends" })
+        {
+            Assert.Equal(0, (await _azurite.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        }
+    }
+
+    [Fact]
+    public async Task Storage_down_is_503_and_a_restart_recovers_without_restarting_the_devhost()
+    {
+        var delivered = await File.ReadAllTextAsync(Path.Combine(Samples, "delivered.json"));
+        var errored = await File.ReadAllTextAsync(Path.Combine(Samples, "errors", "10-phone-number-does-not-exist.json"));
+        await _azurite.StopAsync();
+
+        using var during = await _devHost.PostCallbackAsync(delivered);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.NotNull(during.Headers.RetryAfter);
+
+        await _azurite.StartAgainAsync();
+        using var after = await _devHost.PostCallbackAsync(delivered);
+        using var afterErrored = await _devHost.PostCallbackAsync(errored);
+
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, afterErrored.StatusCode);
+        Assert.Single((await _azurite.Queue("zapi-deliveries").PeekMessagesAsync(32)).Value);
+        var row = await Poll.UntilAsync(
+            () => Row("3C67AB641C8AA0412F6A2242B4E23AC7", "3EB0F1C2D3E4F5A60010"), r => r is not null, Deadline,
+            "the errored-send row after the restart");
+        Assert.Equal("invalid-number", row!.GetString("Category"));
+    }
+
+    private async Task<TableEntity?> Row(string partitionKey, string rowKey)
+    {
+        var table = new TableClient(_azurite.ConnectionString, "ZapiErroredSends");
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey);
+        return row.HasValue ? row.Value : null;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.Json.Nodes;
+
+namespace ZapiFunctions.IntegrationTests.Support;
+
+/// <summary>The DevHost as a real process on a free loopback port, configured through its own settings files.</summary>
+public sealed class DevHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private DevHostProcess(Process process, string directory, Uri baseAddress, int maxDequeueCount)
+    {
+        _process = process;
+        _directory = directory;
+        BaseAddress = baseAddress;
+        MaxDequeueCount = maxDequeueCount;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public int MaxDequeueCount { get; }
+
+    /// <summary>Every line the process printed.</summary>
+    public ConcurrentQueue<string> Output { get; } = new();
+
+    /// <summary>
+    /// Starts the DevHost against <paramref name="azurite"/>, with the repository's host.json except for shorter
+    /// waits (visibility timeout and polling), so retries and poison handling take seconds here.
+    /// </summary>
+    public static async Task<DevHostProcess> StartAsync(Azurite azurite)
+    {
+        var directory = Directory.CreateTempSubdirectory("zapi-devhost-").FullName;
+        var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "local.settings.sample.json")))!;
+        settings["Values"]!["AzureWebJobsStorage"] = azurite.ConnectionString;
+        var settingsFile = Path.Combine(directory, "local.settings.json");
+        await File.WriteAllTextAsync(settingsFile, settings.ToJsonString());
+
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!;
+        var queues = host["extensions"]!["queues"]!;
+        queues["visibilityTimeout"] = "00:00:00.200";
+        queues["maxPollingInterval"] = "00:00:00.500";
+        var hostJson = Path.Combine(directory, "host.json");
+        await File.WriteAllTextAsync(hostJson, host.ToJsonString());
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            DevHostAssembly(), $"--DevHost:Urls=http://127.0.0.1:{port}", $"--DevHost:SettingsFile={settingsFile}",
+            $"--DevHost:HostJson={hostJson}", "--DevHost:MetricsExportInterval=01:00:00",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("DevHost did not start");
+        var devHost = new DevHostProcess(process, directory, new Uri($"http://127.0.0.1:{port}"), (int)queues["maxDequeueCount"]!);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) devHost.Output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) devHost.Output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await Poll.UntilAsync(
+                async () => process.HasExited
+                    ? throw new InvalidOperationException("DevHost exited:\n" + string.Join('\n', devHost.Output))
+                    : (await devHost.Client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode,
+                status => status == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(60),
+                "the DevHost's /healthz");
+        }
+        catch
+        {
+            await devHost.DisposeAsync();
+            throw;
+        }
+
+        return devHost;
+    }
+
+    public Task<HttpResponseMessage> PostCallbackAsync(string json) =>
+        Client.PostAsync(new Uri("/api/zapi/on-send", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static string DevHostAssembly()
+    {
+        var configuration = typeof(DevHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(RepositoryRoot.Path, "src", "ZapiFunctions.DevHost", "bin", configuration, "net10.0", "ZapiFunctions.DevHost.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the DevHost first ({configuration}).", path);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
