@@ -1,4 +1,5 @@
 using ZapiFunctions.InfraTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.InfraTests;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ZapiFunctions.InfraTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.InfraTests;
 

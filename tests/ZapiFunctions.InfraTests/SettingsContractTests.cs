@@ -6,6 +6,7 @@ using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.InfraTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.InfraTests;
 

@@ -69,6 +69,24 @@ public static class IngestServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Registers a <see cref="Azure.Data.Tables.TableServiceClient"/> addressed like the queues.</summary>
+    public static IServiceCollection AddZapiStorageTables(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = StorageConnection.From(configuration);
+        services.AddAzureClients(clients =>
+        {
+            if (storage.ConnectionString is { } connectionString)
+            {
+                clients.AddTableServiceClient(connectionString);
+            }
+            else
+            {
+                clients.AddTableServiceClient(storage.ServiceUri("table")).WithCredential(storage.Credential());
+            }
+        });
+        return services;
+    }
+
     private static void ConfigureQueueOptions(QueueClientOptions options)
     {
         options.MessageEncoding = QueueMessageEncoding.Base64;

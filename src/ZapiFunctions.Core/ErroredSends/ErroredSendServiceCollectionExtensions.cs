@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,18 +19,7 @@ public static class ErroredSendServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddZapiOptions(configuration);
-        var storage = StorageConnection.From(configuration);
-        services.AddAzureClients(clients =>
-        {
-            if (storage.ConnectionString is { } connectionString)
-            {
-                clients.AddTableServiceClient(connectionString);
-            }
-            else
-            {
-                clients.AddTableServiceClient(storage.ServiceUri("table")).WithCredential(storage.Credential());
-            }
-        });
+        services.AddZapiStorageTables(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton(sp => new ErroredSendLedger(

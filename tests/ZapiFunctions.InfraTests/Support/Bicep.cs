@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.InfraTests.Support;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.IntegrationTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.EndToEnd;
 

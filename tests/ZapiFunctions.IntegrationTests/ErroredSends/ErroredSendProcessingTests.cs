@@ -11,6 +11,7 @@ using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
 using ZapiFunctions.IntegrationTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.ErroredSends;
 

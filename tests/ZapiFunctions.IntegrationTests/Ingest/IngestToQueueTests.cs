@@ -3,6 +3,7 @@ using System.Text;
 using Azure.Storage.Queues;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.IntegrationTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.Ingest;
 

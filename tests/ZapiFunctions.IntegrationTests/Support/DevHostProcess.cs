@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.Support;
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Ingest;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.Support;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Queues;
 
-namespace ZapiFunctions.IntegrationTests.Support;
+namespace ZapiFunctions.Testing;
 
 /// <summary>
 /// A real Azurite (pinned in package.json, installed by <c>npm ci</c>) on free loopback ports, in memory.

@@ -1,7 +1,7 @@
-namespace ZapiFunctions.IntegrationTests.Support;
+namespace ZapiFunctions.Testing;
 
 /// <summary>Waits for a condition by polling with a deadline: no fixed sleeps.</summary>
-internal static class Poll
+public static class Poll
 {
     public static async Task<T> UntilAsync<T>(
         Func<Task<T>> probe, Func<T, bool> done, TimeSpan deadline, string what)

@@ -1,6 +1,6 @@
-namespace ZapiFunctions.InfraTests.Support;
+namespace ZapiFunctions.Testing;
 
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     /// <summary>The folder holding ZapiFunctions.sln, found upwards from the test binaries.</summary>
     public static string Path { get; } = Find();

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Operations;
+using ZapiFunctions.Core.Telemetry;
+
+namespace ZapiFunctions.Cli.Commands;
+
+/// <summary><c>zapi errored list</c>: the ZapiErroredSends table.</summary>
+internal static class ErroredCommands
+{
+    public static Command Create(CliConsole console)
+    {
+        var instance = new Option<string?>("--instance") { Description = "Only this Z-API instance id." };
+        var category = new Option<string?>("--category") { Description = "Only this category (invalid-number, connection, temporary-restriction, …)." };
+        var since = new Option<string?>("--since") { Description = "Only rows seen since: an ISO date/time (2026-05-01T00:00:00Z) or a duration back from now (30m, 24h, 7d)." };
+        var top = new Option<int>("--top") { Description = "At most this many rows, newest first (default 50).", DefaultValueFactory = _ => 50 };
+        var json = new Option<bool>("--json") { Description = "JSON lines, one row each, phone in full." };
+        var showPhone = new Option<bool>("--show-phone") { Description = "Show phone numbers in full in the table (personal data: masked by default)." };
+
+        var list = new Command("list", "List errored sends, newest first.") { instance, category, since, top, json, showPhone };
+        list.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
+        {
+            using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
+            var rows = await ErroredSendQuery.ListAsync(
+                settings.ErroredSendsTable, parse.GetValue(instance), parse.GetValue(category), ParseSince(parse.GetValue(since)),
+                Math.Max(1, parse.GetValue(top)), ct);
+            if (parse.GetValue(json))
+            {
+                foreach (var row in rows)
+                {
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        row.InstanceId,
+                        row.MessageId,
+                        row.ZaapId,
+                        row.Phone,
+                        row.Error,
+                        row.ErrorCode,
+                        row.Category,
+                        row.Retryable,
+                        row.Advice,
+                        row.Momment,
+                        row.FirstSeen,
+                        row.LastSeen,
+                        row.Occurrences,
+                        row.NotifiedAt,
+                    }));
+                }
+
+                return ExitCodes.Success;
+            }
+
+            if (rows.Count == 0)
+            {
+                await console.Out.WriteLineAsync($"No errored sends in {settings.ErroredSendsTable.Name} match.");
+                return ExitCodes.Success;
+            }
+
+            var full = parse.GetValue(showPhone);
+            TextTable.Write(console.Out, ["last seen (UTC)", "instance", "message", "phone", "category", "retry", "n", "error"], rows.Select(r => (IReadOnlyList<string>)
+            [
+                r.LastSeen.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), r.InstanceId, r.MessageId,
+                full ? r.Phone : PhoneMask.Mask(r.Phone), r.Category, r.Retryable ? "yes" : "no",
+                r.Occurrences.ToString(CultureInfo.InvariantCulture), r.Error ?? r.ErrorCode ?? string.Empty,
+            ]));
+            return ExitCodes.Success;
+        }));
+
+        return new Command("errored", "Read the errored-sends table.") { list };
+    }
+
+    /// <summary>An absolute time, or a span back from now such as 30m, 24h or 7d.</summary>
+    internal static DateTimeOffset? ParseSince(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at;
+        }
+
+        var unit = text[^1];
+        if (double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        {
+            TimeSpan? span = unit switch
+            {
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => null,
+            };
+            if (span is { } back)
+            {
+                return DateTimeOffset.UtcNow - back;
+            }
+        }
+
+        throw new UsageException($"--since takes an ISO date/time or a duration like 30m, 24h, 7d (got '{text}').");
+    }
+}

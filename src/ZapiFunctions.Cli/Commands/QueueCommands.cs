@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ZapiFunctions.Core.Operations;
+
+namespace ZapiFunctions.Cli.Commands;
+
+/// <summary><c>zapi queues stats</c>.</summary>
+internal static class QueueCommands
+{
+    public static Command Create(CliConsole console)
+    {
+        var json = new Option<bool>("--json") { Description = "JSON lines, one queue each." };
+        var stats = new Command("stats", "Approximate message counts of the app's queues.") { json };
+        stats.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
+        {
+            using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
+            var options = settings.Options;
+            var rows = await QueueStatistics.ReadAsync(
+                settings.Queues, [options.DeliveriesQueue, options.ErroredSendsQueue, options.ErroredSendsQueue + "-poison"], ct);
+            if (parse.GetValue(json))
+            {
+                foreach (var (queue, count) in rows)
+                {
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(new { queue, approximateCount = count, exists = count is not null }));
+                }
+            }
+            else
+            {
+                TextTable.Write(console.Out, ["queue", "messages (approx.)"], rows.Select(r => (IReadOnlyList<string>)
+                    [r.Queue, r.ApproximateCount?.ToString(CultureInfo.InvariantCulture) ?? "(does not exist)"]));
+            }
+
+            return ExitCodes.Success;
+        }));
+
+        return new Command("queues", "Queue statistics.") { stats };
+    }
+}

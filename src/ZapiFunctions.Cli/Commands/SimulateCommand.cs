@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ZapiFunctions.Cli.Commands;
+
+/// <summary><c>zapi simulate</c>: post sample callbacks to an endpoint and summarize the answers.</summary>
+internal static class SimulateCommand
+{
+    private const int ProgressThreshold = 50;
+
+    public static Command Create(CliConsole console)
+    {
+        var url = new Option<string>("--url") { Description = "Endpoint to post to, e.g. http://127.0.0.1:7071/api/zapi/on-send or the deployed URL with ?code=.", Required = true };
+        var sample = new Option<string?>("--sample") { Description = "Embedded sample name or unique prefix (default: delivered). See --list." };
+        var file = new Option<FileInfo?>("--file") { Description = "Post this JSON file instead of a sample." };
+        var count = new Option<int>("--count") { Description = "Requests to send (default 1). With more than one, messageId and zaapId get a -000001… suffix so each is a distinct send.", DefaultValueFactory = _ => 1 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once (default 4, at most 64).", DefaultValueFactory = _ => 4 };
+        var list = new Option<bool>("--list") { Description = "List the embedded samples and exit." };
+
+        var command = new Command("simulate", "Post sample Z-API callbacks to an endpoint; prints status codes and latency percentiles.")
+        {
+            url, sample, file, count, concurrency, list,
+        };
+        command.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
+        {
+            if (parse.GetValue(list))
+            {
+                foreach (var name in Samples.Names)
+                {
+                    await console.Out.WriteLineAsync(name);
+                }
+
+                return ExitCodes.Success;
+            }
+
+            var total = parse.GetValue(count);
+            var parallel = parse.GetValue(concurrency);
+            if (total < 1 || parallel is < 1 or > 64)
+            {
+                throw new UsageException("--count must be at least 1 and --concurrency between 1 and 64.");
+            }
+
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+            {
+                throw new UsageException("--url must be an absolute http(s):// URL.");
+            }
+
+            var source = parse.GetValue(file) is { } f
+                ? (f.Exists ? await File.ReadAllTextAsync(f.FullName, ct) : throw new UsageException($"--file {f.FullName} does not exist."))
+                : Samples.Read(parse.GetValue(sample) ?? "delivered");
+
+            var result = await RunAsync(console, endpoint, source, total, parallel, ct);
+            return result;
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, Uri endpoint, string body, int total, int parallel, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var latencies = new double[total];
+        var statuses = new string[total];
+        var done = 0;
+        var lastShown = -1;
+        var progressLock = new object();
+        var clock = Stopwatch.StartNew();
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (i, token) =>
+        {
+            var payload = total == 1 ? body : Distinct(body, i + 1);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var content = new StringContent(payload, Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync(endpoint, content, token);
+                statuses[i] = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            }
+            catch (HttpRequestException ex)
+            {
+                statuses[i] = "error: " + (ex.HttpRequestError == HttpRequestError.Unknown ? ex.Message : ex.HttpRequestError.ToString());
+            }
+            catch (TaskCanceledException) when (!token.IsCancellationRequested)
+            {
+                statuses[i] = "error: timeout";
+            }
+
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var finished = Interlocked.Increment(ref done);
+            if (total >= ProgressThreshold)
+            {
+                lock (progressLock)
+                {
+                    var percent = finished * 100 / total;
+                    if (percent != lastShown)
+                    {
+                        lastShown = percent;
+                        console.Error.Write($"\r[{new string('#', percent / 5).PadRight(20, '.')}] {finished}/{total}");
+                        if (finished == total)
+                        {
+                            console.Error.WriteLine();
+                        }
+                    }
+                }
+            }
+        });
+
+        var elapsed = clock.Elapsed;
+        await console.Out.WriteLineAsync($"Sent {total} request(s) to {Redact.Url(endpoint.ToString())} in {elapsed.TotalSeconds:0.00} s ({total / Math.Max(elapsed.TotalSeconds, 0.001):0.0}/s, concurrency {parallel}).");
+        TextTable.Write(console.Out, ["status", "count"], statuses.GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyList<string>)[g.Key, g.Count().ToString(CultureInfo.InvariantCulture)]));
+        Array.Sort(latencies);
+        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"latency ms: p50 {Percentile(latencies, 50):0.0}  p90 {Percentile(latencies, 90):0.0}  p99 {Percentile(latencies, 99):0.0}  max {latencies[^1]:0.0}"));
+        return statuses.All(s => s.StartsWith('2')) ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    internal static double Percentile(double[] sorted, int percentile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static string Distinct(string body, int n)
+    {
+        if (JsonNode.Parse(body) is not JsonObject json)
+        {
+            return body;
+        }
+
+        foreach (var field in new[] { "messageId", "zaapId" })
+        {
+            if (json[field]?.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            {
+                json[field] = $"{(string)json[field]!}-{n:D6}";
+            }
+        }
+
+        return json.ToJsonString();
+    }
+}

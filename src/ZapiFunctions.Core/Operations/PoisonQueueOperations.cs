@@ -1,0 +1,103 @@
+using Azure.Storage.Queues;
+using ZapiFunctions.Core.Queueing;
+
+namespace ZapiFunctions.Core.Operations;
+
+/// <summary>Inspects the poison queue and moves messages back to the queue they came from.</summary>
+public sealed class PoisonQueueOperations(QueueClient mainQueue, QueueClient poisonQueue)
+{
+    /// <summary>How long a message being replayed is hidden from other readers.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    /// <summary>The queue messages go back to.</summary>
+    public string MainQueueName => mainQueue.Name;
+
+    /// <summary>The poison queue.</summary>
+    public string PoisonQueueName => poisonQueue.Name;
+
+    /// <summary>Shows up to <paramref name="max"/> (1–32) poison messages without taking them.</summary>
+    public async Task<IReadOnlyList<PoisonMessage>> PeekAsync(int max, CancellationToken cancellationToken)
+    {
+        if (!await poisonQueue.ExistsAsync(cancellationToken))
+        {
+            return [];
+        }
+
+        var peeked = await poisonQueue.PeekMessagesAsync(Math.Clamp(max, 1, 32), cancellationToken);
+        return peeked.Value.Select(m => Decode(m.MessageId, m.InsertedOn, m.Body)).ToList();
+    }
+
+    /// <summary>
+    /// Moves poison messages back to the main queue: all of them, or those in <paramref name="ids"/>. Each is sent to
+    /// the main queue first and deleted from the poison queue second, so an interruption duplicates, never loses.
+    /// </summary>
+    public async Task<ReplayResult> ReplayAsync(IReadOnlySet<string>? ids, CancellationToken cancellationToken)
+    {
+        var replayed = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (!await poisonQueue.ExistsAsync(cancellationToken))
+        {
+            return new ReplayResult(replayed, ids?.ToList() ?? []);
+        }
+
+        while (true)
+        {
+            var batch = (await poisonQueue.ReceiveMessagesAsync(32, Lease, cancellationToken)).Value;
+            var fresh = batch.Where(m => seen.Add(m.MessageId)).ToList();
+            if (fresh.Count == 0)
+            {
+                // Nothing left, or only messages already passed over: release those and stop.
+                foreach (var message in batch)
+                {
+                    await poisonQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                }
+
+                break;
+            }
+
+            foreach (var message in batch)
+            {
+                if (ids is not null && !ids.Contains(message.MessageId))
+                {
+                    await poisonQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                    continue;
+                }
+
+                await mainQueue.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+                try
+                {
+                    await poisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw new ReplayInterruptedException(
+                        $"Message {message.MessageId} was copied back to {mainQueue.Name} but could not be deleted from {poisonQueue.Name} " +
+                        $"({ex.Message}). It will reappear in {poisonQueue.Name} in {Lease.TotalSeconds:0} s as a duplicate; nothing was lost. " +
+                        $"{replayed.Count} message(s) were replayed before it.",
+                        ex);
+                }
+
+                replayed.Add(message.MessageId);
+            }
+
+            if (ids is not null && ids.All(replayed.Contains))
+            {
+                break;
+            }
+        }
+
+        return new ReplayResult(replayed, ids?.Where(id => !replayed.Contains(id)).ToList() ?? []);
+    }
+
+    private static PoisonMessage Decode(string messageId, DateTimeOffset? insertedOn, BinaryData body)
+    {
+        try
+        {
+            return new PoisonMessage(messageId, insertedOn, body.ToString(), EnvelopeReader.Read(body), null);
+        }
+        catch (InvalidEnvelopeException ex)
+        {
+            return new PoisonMessage(messageId, insertedOn, body.ToString(), null, ex.Message);
+        }
+    }
+}

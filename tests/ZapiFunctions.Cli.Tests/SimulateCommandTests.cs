@@ -1,0 +1,80 @@
+using System.Text.Json;
+using ZapiFunctions.Cli.Tests.Support;
+
+namespace ZapiFunctions.Cli.Tests;
+
+public sealed class SimulateCommandTests : IAsyncLifetime
+{
+    private FakeZapi _endpoint = null!;
+
+    public async Task InitializeAsync() => _endpoint = await FakeZapi.StartAsync();
+
+    public async Task DisposeAsync() => await _endpoint.DisposeAsync();
+
+    [Fact]
+    public async Task Many_requests_are_distinct_sends_summarized_with_status_counts_and_percentiles()
+    {
+        var (code, output, error) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress + "api/zapi/on-send", "--sample", "errors/10", "--count", "60", "--concurrency", "8");
+
+        Assert.Equal(0, code);
+        Assert.Equal(60, _endpoint.Requests.Count);
+        var ids = _endpoint.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("messageId").GetString()).ToHashSet();
+        Assert.Equal(60, ids.Count);
+        Assert.All(_endpoint.Requests, r => Assert.Equal("Phone number does not exist", JsonDocument.Parse(r.Body).RootElement.GetProperty("error").GetString()));
+        Assert.Contains("Sent 60 request(s)", output, StringComparison.Ordinal);
+        Assert.Matches(@"200\s+60", output);
+        Assert.Matches(@"latency ms: p50 [\d.]+\s+p90 [\d.]+\s+p99 [\d.]+\s+max [\d.]+", output);
+        Assert.Contains("60/60", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_single_request_posts_the_sample_unchanged()
+    {
+        var (code, _, _) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress.ToString(), "--sample", "delivered");
+
+        Assert.Equal(0, code);
+        var body = JsonDocument.Parse(Assert.Single(_endpoint.Requests).Body).RootElement;
+        Assert.Equal("3EB0F1C2D3E4F5A6B7C8", body.GetProperty("messageId").GetString());
+        Assert.StartsWith("application/json", Assert.Single(_endpoint.Requests).Headers["Content-Type"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Non_2xx_answers_are_counted_and_make_the_exit_code_1()
+    {
+        _endpoint.Answer = (503, "{}");
+
+        var (code, output, _) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress.ToString(), "--count", "3");
+
+        Assert.Equal(1, code);
+        Assert.Matches(@"503\s+3", output);
+    }
+
+    [Fact]
+    public async Task An_unknown_sample_is_a_usage_error_listing_the_samples()
+    {
+        var (code, _, error) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress.ToString(), "--sample", "nope");
+
+        Assert.Equal(2, code);
+        Assert.Contains("delivered", error, StringComparison.Ordinal);
+        Assert.Empty(_endpoint.Requests);
+    }
+
+    [Fact]
+    public async Task The_samples_are_embedded_in_the_tool()
+    {
+        var (code, output, _) = await ZapiTool.RunAsync(null, "simulate", "--url", "http://127.0.0.1:1", "--list");
+
+        Assert.Equal(0, code);
+        var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("delivered", names);
+        Assert.Equal(47, names.Count(n => n.StartsWith("errors/", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(50, 50.0)]
+    [InlineData(90, 90.0)]
+    [InlineData(99, 99.0)]
+    [InlineData(100, 100.0)]
+    public void Percentiles_are_nearest_rank(int percentile, double expected) =>
+        Assert.Equal(expected, Commands.SimulateCommand.Percentile(Enumerable.Range(1, 100).Select(i => (double)i).ToArray(), percentile));
+}

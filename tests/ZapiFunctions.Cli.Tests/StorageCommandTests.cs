@@ -1,0 +1,202 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ZapiFunctions.Cli.Tests.Support;
+using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Operations;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Testing;
+
+namespace ZapiFunctions.Cli.Tests;
+
+/// <summary>errored, poison and queues commands against Azurite, addressed like the app (local.settings.json format).</summary>
+public sealed class StorageCommandTests : IAsyncLifetime
+{
+    private Azurite _azurite = null!;
+    private string _settings = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-{Guid.NewGuid():N}.json");
+        var values = new JsonObject { ["AzureWebJobsStorage"] = _azurite.ConnectionString };
+        await File.WriteAllTextAsync(_settings, new JsonObject { ["Values"] = values }.ToJsonString());
+    }
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_settings);
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Errored_list_shows_rows_newest_first_with_phones_masked_and_filters()
+    {
+        await Record("inst-a", "M-1", "Phone number does not exist", "req-1");
+        await Record("inst-a", "M-2", "Timeout on send message", "req-2");
+        await Record("inst-b", "M-3", "Phone number does not exist", "req-3");
+
+        var (code, output, _) = await Run("errored", "list");
+        var (_, byCategory, _) = await Run("errored", "list", "--category", "invalid-number", "--instance", "inst-a", "--json");
+
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length); // header, rule, 3 rows
+        Assert.Contains("M-3", lines[2], StringComparison.Ordinal);
+        Assert.Contains("55*******4321", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("5511987654321", output, StringComparison.Ordinal);
+        var row = JsonDocument.Parse(Assert.Single(byCategory.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        Assert.Equal("M-1", row.GetProperty("MessageId").GetString());
+        Assert.Equal("5511987654321", row.GetProperty("Phone").GetString());
+    }
+
+    [Fact]
+    public async Task Errored_list_since_filters_by_last_seen()
+    {
+        await Record("inst-a", "M-1", "Phone number does not exist", "req-1");
+
+        var (_, recent, _) = await Run("errored", "list", "--since", "1h", "--json");
+        var (_, future, _) = await Run("errored", "list", "--since", "2999-01-01T00:00:00Z", "--json");
+        var (badCode, _, badError) = await Run("errored", "list", "--since", "yesterday");
+
+        Assert.Single(recent.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(future.Trim());
+        Assert.Equal(2, badCode);
+        Assert.Contains("--since", badError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poison_peek_decodes_envelopes_and_says_why_others_are_not()
+    {
+        await Poison().CreateIfNotExistsAsync();
+        await Poison().SendMessageAsync(Envelope("M-9"));
+        await Poison().SendMessageAsync("garbage");
+
+        var (code, output, _) = await Run("poison", "peek");
+
+        Assert.Equal(0, code);
+        Assert.Contains("M-9", output, StringComparison.Ordinal);
+        Assert.Contains("Phone number does not exist", output, StringComparison.Ordinal);
+        Assert.Contains("not a callback envelope", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poison_replay_all_moves_every_message_back_and_empties_poison()
+    {
+        await Poison().CreateIfNotExistsAsync();
+        await Main().CreateIfNotExistsAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await Poison().SendMessageAsync(Envelope($"M-{i}"));
+        }
+
+        var (code, output, _) = await Run("poison", "replay", "--all");
+
+        Assert.Equal(0, code);
+        Assert.Contains("Replayed 40 message(s)", output, StringComparison.Ordinal);
+        Assert.Equal(40, (await Main().GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await Poison().GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        var replayed = (await Main().ReceiveMessagesAsync(32)).Value;
+        Assert.All(replayed, m => Assert.StartsWith("M-", EnvelopeReader.Read(m.Body).Callback.GetProperty("messageId").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Poison_replay_by_id_moves_only_that_message()
+    {
+        await Poison().CreateIfNotExistsAsync();
+        await Main().CreateIfNotExistsAsync();
+        var keep = (await Poison().SendMessageAsync(Envelope("M-keep"))).Value.MessageId;
+        var move = (await Poison().SendMessageAsync(Envelope("M-move"))).Value.MessageId;
+
+        var (code, _, _) = await Run("poison", "replay", "--id", move);
+        var (missingCode, _, missingError) = await Run("poison", "replay", "--id", "no-such-id");
+
+        Assert.Equal(0, code);
+        var moved = Assert.Single((await Main().PeekMessagesAsync(32)).Value);
+        Assert.Equal("M-move", EnvelopeReader.Read(moved.Body).Callback.GetProperty("messageId").GetString());
+        Assert.Equal(keep, Assert.Single((await Poison().PeekMessagesAsync(32)).Value).MessageId);
+        Assert.Equal(1, missingCode);
+        Assert.Contains("no-such-id", missingError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replay_interrupted_between_enqueue_and_delete_loses_nothing()
+    {
+        var poison = new DeleteFailsQueueClient(_azurite.ConnectionString, "zapi-errored-sends-poison");
+        await poison.CreateIfNotExistsAsync();
+        await Main().CreateIfNotExistsAsync();
+        await poison.SendMessageAsync(Envelope("M-1"));
+        var operations = new PoisonQueueOperations(Main(), poison);
+
+        var ex = await Assert.ThrowsAsync<ReplayInterruptedException>(() => operations.ReplayAsync(null, CancellationToken.None));
+
+        Assert.Contains("nothing was lost", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await Main().GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Queue_stats_counts_every_queue_and_names_missing_ones()
+    {
+        await Main().CreateIfNotExistsAsync();
+        await Main().SendMessageAsync(Envelope("M-1"));
+        await Main().SendMessageAsync(Envelope("M-2"));
+
+        var (code, output, _) = await Run("queues", "stats", "--json");
+
+        Assert.Equal(0, code);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(r => r.GetProperty("queue").GetString()!);
+        Assert.Equal(2, rows["zapi-errored-sends"].GetProperty("approximateCount").GetInt32());
+        Assert.False(rows["zapi-deliveries"].GetProperty("exists").GetBoolean());
+        Assert.False(rows["zapi-errored-sends-poison"].GetProperty("exists").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Storage_not_configured_is_a_usage_error_saying_what_to_set()
+    {
+        var empty = Path.Combine(Path.GetTempPath(), $"zapi-cli-empty-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(empty, """{"Values":{}}""");
+        try
+        {
+            var (code, _, error) = await ZapiTool.RunAsync(null, "queues", "stats", "--settings", empty);
+
+            Assert.Equal(2, code);
+            Assert.Contains("AzureWebJobsStorage", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
+    }
+
+    private Task<(int, string, string)> Run(params string[] args) => ZapiTool.RunAsync(null, [.. args, "--settings", _settings]);
+
+    private QueueClient Main() => _azurite.Queue("zapi-errored-sends");
+
+    private QueueClient Poison() => _azurite.Queue("zapi-errored-sends-poison");
+
+    private static BinaryData Envelope(string messageId) => EnvelopeWriter.Write(
+        DateTimeOffset.UtcNow, "req-" + messageId, null,
+        Encoding.UTF8.GetBytes($$"""{"phone":"5511987654321","zaapId":"Z","messageId":"{{messageId}}","instanceId":"inst-a","momment":1,"type":"DeliveryCallback","error":"Phone number does not exist"}"""));
+
+    private async Task Record(string instance, string messageId, string error, string requestId)
+    {
+        var table = new TableClient(_azurite.ConnectionString, "ZapiErroredSends");
+        await table.CreateIfNotExistsAsync();
+        var ledger = new ErroredSendLedger(table, TimeProvider.System);
+        var callback = new Core.Callbacks.DeliveryCallback("5511987654321", "Z", messageId, instance, 1, "DeliveryCallback", error);
+        await ledger.RecordAsync(callback, ErrorCatalog.Classify(error, null), requestId, CancellationToken.None);
+    }
+
+    /// <summary>A poison queue whose delete fails, as if the tool died right after re-enqueueing.</summary>
+    private sealed class DeleteFailsQueueClient(string connectionString, string name)
+        : QueueClient(connectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+    {
+        public override Task<Response> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default) =>
+            throw new RequestFailedException("simulated crash before delete");
+    }
+}
