@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using ZapiFunctions.DevHost.Queues;
 using ZapiFunctions.DevHost.Settings;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.DevHost.Tests;
 
@@ -13,7 +14,7 @@ public sealed class DevHostSettingsTests : IDisposable
     [Fact]
     public void The_repository_host_json_is_read_as_the_functions_runtime_reads_it()
     {
-        var settings = QueueTriggerSettings.Load(Path.Combine(Root(), "host.json"));
+        var settings = QueueTriggerSettings.Load(Path.Combine(RepositoryRoot.Path, "host.json"));
 
         Assert.Equal(new QueueTriggerSettings(16, 8, 5, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), "base64"), settings);
     }
@@ -69,18 +70,5 @@ public sealed class DevHostSettingsTests : IDisposable
         var path = Path.Combine(_dir, name);
         File.WriteAllText(path, content);
         return path;
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ZapiFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }

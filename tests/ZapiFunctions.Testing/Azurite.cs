@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Azure.Storage.Queues;
 
 namespace ZapiFunctions.Testing;
@@ -20,9 +18,9 @@ public sealed class Azurite : IAsyncDisposable
     private Azurite(string executable)
     {
         _executable = executable;
-        BlobPort = FreePort();
-        QueuePort = FreePort();
-        TablePort = FreePort();
+        BlobPort = LoopbackPort.Free();
+        QueuePort = LoopbackPort.Free();
+        TablePort = LoopbackPort.Free();
     }
 
     public int BlobPort { get; }
@@ -106,10 +104,4 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

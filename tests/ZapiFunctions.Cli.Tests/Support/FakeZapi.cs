@@ -1,27 +1,20 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Cli.Tests.Support;
 
 /// <summary>A real HTTP server on 127.0.0.1 playing Z-API (or any endpoint): records requests, answers as told.</summary>
 public sealed class FakeZapi : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LocalWebServer? _server;
 
-    private FakeZapi(WebApplication app, Uri baseAddress)
+    private FakeZapi()
     {
-        _app = app;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server!.BaseAddress;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -30,32 +23,30 @@ public sealed class FakeZapi : IAsyncDisposable
 
     public static async Task<FakeZapi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        FakeZapi? fake = null;
-        app.Run(async context =>
+        var fake = new FakeZapi();
+        fake._server = await LocalWebServer.StartAsync(app => app.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            fake!.Requests.Enqueue(new RecordedRequest(
-                context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+            fake.Requests.Enqueue(new RecordedRequest(
+                context.Request.Method,
+                context.Request.Path + context.Request.QueryString,
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                body));
             var (status, answer) = fake.Answer;
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(answer);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        fake = new FakeZapi(app, new Uri(address + "/"));
+        }));
         return fake;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }
 

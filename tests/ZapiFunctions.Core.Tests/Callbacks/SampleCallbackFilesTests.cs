@@ -1,12 +1,13 @@
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Core.Tests.Callbacks;
 
 /// <summary>The files under samples/callbacks (used in the README and by `zapi simulate`) say what they claim.</summary>
 public sealed class SampleCallbackFilesTests
 {
-    private static readonly string Samples = Path.Combine(FindRoot(), "samples", "callbacks");
+    private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
 
     public static TheoryData<string> ErrorSamples => new(Directory.GetFiles(Path.Combine(Samples, "errors"), "*.json").Select(Path.GetFileName)!);
 
@@ -40,17 +41,4 @@ public sealed class SampleCallbackFilesTests
     [MemberData(nameof(InvalidSamples))]
     public void Each_invalid_sample_is_rejected(string file) =>
         Assert.NotNull(CallbackParser.Parse(File.ReadAllBytes(Path.Combine(Samples, "invalid", file))).Rejection);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ZapiFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
-    }
 }

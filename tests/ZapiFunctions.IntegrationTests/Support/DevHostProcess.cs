@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using ZapiFunctions.Testing;
@@ -51,7 +50,7 @@ public sealed class DevHostProcess : IAsyncDisposable
         var hostJson = Path.Combine(directory, "host.json");
         await File.WriteAllTextAsync(hostJson, host.ToJsonString());
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -116,10 +115,4 @@ public sealed class DevHostProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the DevHost first ({configuration}).", path);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
