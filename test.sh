@@ -39,34 +39,39 @@ for project in "${projects[@]}"; do
   fi
 done
 
+# One solution filter of what restored, so format, build and test each run once over all of it.
+filter="$work/restored.slnf"
+{
+  printf '{ "solution": { "path": "%s", "projects": [' "$PWD/ZapiFunctions.sln"
+  first=true
+  for project in "${restored[@]}"; do
+    $first || printf ','
+    first=false
+    printf '"%s"' "$project"
+  done
+  printf '] } }\n'
+} >"$filter"
+
 log "Checking formatting (dotnet format --verify-no-changes)"
-for project in "${restored[@]}"; do
-  dotnet format "$project" --verify-no-changes --no-restore
-done
+dotnet format "$filter" --verify-no-changes --no-restore
 
-log "Building projects"
-for project in "${restored[@]}"; do
-  dotnet build "$project" --no-restore -nologo -clp:ErrorsOnly
-done
+log "Building"
+dotnet build "$filter" --no-restore -nologo -clp:ErrorsOnly
 
-passed=0 failed=0 skipped_tests=0 status=0
-for project in "${restored[@]}"; do
-  grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
-  log "Testing $project"
-  out="$work/test-$(basename "$project").log"
-  if ! dotnet test "$project" --no-build 2>&1 | tee "$out"; then
-    status=1
-  fi
-  # VSTest summary: "Passed!  - Failed:     0, Passed:    76, Skipped:     0, Total: ..."
-  line=$(grep -E '(Passed|Failed)! +- Failed: ' "$out" | tail -n 1 || true)
-  if [ -z "$line" ]; then
-    echo "No test summary from $project" >&2
-    status=1
-    continue
-  fi
-  read -r f p s < <(sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' <<<"$line")
-  failed=$((failed + f)) passed=$((passed + p)) skipped_tests=$((skipped_tests + s))
-done
+log "Testing"
+out="$work/test.log"
+status=0
+dotnet test "$filter" --no-build 2>&1 | tee "$out" || status=1
+# VSTest prints one summary per test project: "Passed!  - Failed:     0, Passed:    76, Skipped:     0, Total: ..."
+passed=0 failed=0 skipped_tests=0 summaries=0
+while read -r f p s; do
+  failed=$((failed + f)) passed=$((passed + p)) skipped_tests=$((skipped_tests + s)) summaries=$((summaries + 1))
+done < <(grep -E '(Passed|Failed)! +- Failed: ' "$out" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/')
+test_projects=$(for project in "${restored[@]}"; do grep -l '<IsTestProject>true</IsTestProject>' "$project" || true; done | wc -l)
+if [ "$summaries" -ne "$test_projects" ]; then
+  echo "Expected a test summary from each of $test_projects test projects, got $summaries" >&2
+  status=1
+fi
 
 log "Summary"
 echo "projects restored and built: ${#restored[@]}"
