@@ -108,7 +108,7 @@ internal static class SimulateCommand
         });
 
         var elapsed = clock.Elapsed;
-        await console.Out.WriteLineAsync($"Sent {total} request(s) to {Redact.Url(endpoint.ToString())} in {elapsed.TotalSeconds:0.00} s ({total / Math.Max(elapsed.TotalSeconds, 0.001):0.0}/s, concurrency {parallel}).");
+        await console.Out.WriteLineAsync($"Sent {total} request(s) to {Redact.Url(endpoint.ToString())} in {elapsed.TotalSeconds:0.00} s ({total / Math.Max(elapsed.TotalSeconds, 0.001):0.0}/s, concurrency {Math.Min(parallel, total)}).");
         TextTable.Write(console.Out, ["status", "count"], statuses.GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (IReadOnlyList<string>)[g.Key, g.Count().ToString(CultureInfo.InvariantCulture)]));
         Array.Sort(latencies);
