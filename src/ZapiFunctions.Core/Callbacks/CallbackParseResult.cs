@@ -16,7 +16,7 @@ public enum CallbackRejection
     UnexpectedType,
 }
 
-/// <summary>The outcome of <see cref="CallbackParser.Parse"/>: a callback, or a rejection that says what to fix.</summary>
+/// <summary>The outcome of <see cref="CallbackParser"/>: a callback, or a rejection that says what to fix.</summary>
 public sealed class CallbackParseResult
 {
     private CallbackParseResult(DeliveryCallback? callback, CallbackRejection? rejection, string? field, string? detail)

@@ -29,11 +29,12 @@ public static class CallbackParser
 
         using (document)
         {
-            return Validate(document.RootElement);
+            return Parse(document.RootElement);
         }
     }
 
-    private static CallbackParseResult Validate(JsonElement root)
+    /// <summary>Validates an already-parsed JSON value (e.g. the callback inside a queue envelope).</summary>
+    public static CallbackParseResult Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {

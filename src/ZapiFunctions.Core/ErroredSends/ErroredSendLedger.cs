@@ -31,10 +31,11 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
         var partitionKey = TableKeys.Encode(callback.InstanceId);
         var rowKey = TableKeys.Encode(string.IsNullOrWhiteSpace(callback.MessageId) ? callback.ZaapId : callback.MessageId);
 
+        // Most failures are reported once: try the insert first, and read only when the row already exists.
+        ErroredSendEntity? existing = null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var now = time.GetUtcNow();
-            var existing = await GetAsync(partitionKey, rowKey, cancellationToken);
             if (existing is null)
             {
                 var entity = new ErroredSendEntity
@@ -54,7 +55,9 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
                 }
                 catch (RequestFailedException ex) when (ex.Status == 409)
                 {
-                    continue; // Another instance inserted it first: read theirs and update.
+                    // Already recorded (earlier, or by a concurrent instance): read it and update.
+                    existing = await GetAsync(partitionKey, rowKey, cancellationToken);
+                    continue;
                 }
                 catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "TableNotFound")
                 {
@@ -80,6 +83,7 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
             catch (RequestFailedException ex) when (ex.Status == 412)
             {
                 // Someone updated the row since we read it: read again and reapply.
+                existing = await GetAsync(partitionKey, rowKey, cancellationToken);
             }
         }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.Queueing;
@@ -26,7 +25,7 @@ public sealed partial class ErroredSendProcessor(
         using var activity = StartActivity(envelope);
         activity?.SetTag("zapi.dequeue_count", dequeueCount);
 
-        var parsed = CallbackParser.Parse(Encoding.UTF8.GetBytes(envelope.Callback.GetRawText()));
+        var parsed = CallbackParser.Parse(envelope.Callback);
         if (parsed.Callback is not { } callback)
         {
             throw new InvalidEnvelopeException($"The envelope's callback is not a valid DeliveryCallback: {parsed.Detail}");
