@@ -1,8 +1,8 @@
+using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
 
 namespace ZapiFunctions.Cli;
@@ -11,28 +11,48 @@ namespace ZapiFunctions.Cli;
 /// Storage and app settings, read exactly like the app reads them: <c>AzureWebJobsStorage</c> (connection string, or
 /// identity-based <c>AzureWebJobsStorage__accountName</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> with
 /// DefaultAzureCredential) and the <c>Zapi__*</c> names, from a local.settings.json file and environment variables.
+/// Each command checks only the settings it uses (<see cref="Options"/>, <see cref="Queues"/>, <see cref="Tables"/>),
+/// so a bad <c>Zapi__NotifyUrl</c> does not stop <c>zapi errored list</c>.
 /// </summary>
 internal sealed class CliSettings : IDisposable
 {
     private static readonly string[] DefaultSettingsFiles = ["local.settings.json", "local.settings.sample.json"];
 
+    private readonly IConfiguration _configuration;
     private readonly ServiceProvider _services;
 
-    private CliSettings(ServiceProvider services, string source)
+    private CliSettings(IConfiguration configuration, string source)
     {
-        _services = services;
+        _configuration = configuration;
         Source = source;
+        _services = new ServiceCollection()
+            .AddZapiStorageQueues(configuration)
+            .AddZapiStorageTables(configuration)
+            .BuildServiceProvider();
     }
 
     /// <summary>Where the settings came from, for messages.</summary>
     public string Source { get; }
 
-    public ZapiOptions Options => _services.GetRequiredService<IOptions<ZapiOptions>>().Value;
+    /// <summary>The storage queues; checks <c>AzureWebJobsStorage</c> first.</summary>
+    public QueueServiceClient Queues
+    {
+        get
+        {
+            Check(StorageConnection.Problems(_configuration));
+            return _services.GetRequiredService<QueueServiceClient>();
+        }
+    }
 
-    public QueueServiceClient Queues => _services.GetRequiredService<QueueServiceClient>();
-
-    public TableClient ErroredSendsTable =>
-        _services.GetRequiredService<TableServiceClient>().GetTableClient(Options.ErroredSendsTable);
+    /// <summary>The storage tables; checks <c>AzureWebJobsStorage</c> first.</summary>
+    public TableServiceClient Tables
+    {
+        get
+        {
+            Check(StorageConnection.Problems(_configuration));
+            return _services.GetRequiredService<TableServiceClient>();
+        }
+    }
 
     /// <summary>
     /// Loads <paramref name="settingsFile"/> if given, else ./local.settings.json, else ./local.settings.sample.json
@@ -41,38 +61,71 @@ internal sealed class CliSettings : IDisposable
     /// </summary>
     public static CliSettings Load(string? settingsFile)
     {
-        var builder = new ConfigurationBuilder();
-        var file = settingsFile
-            ?? DefaultSettingsFiles.FirstOrDefault(File.Exists);
+        var file = settingsFile ?? DefaultSettingsFiles.FirstOrDefault(File.Exists);
+        var values = new List<KeyValuePair<string, string?>>();
         if (file is not null)
         {
-            if (!File.Exists(file))
-            {
-                throw new UsageException($"Settings file '{file}' does not exist.");
-            }
-
-            builder.AddJsonFile(Path.GetFullPath(file), optional: false);
+            values.AddRange(ReadValues(file));
         }
 
-        var fileConfiguration = builder.Build();
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(fileConfiguration.GetSection("Values").AsEnumerable(makePathsRelative: true)
-                .Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), kv.Value)))
+            .AddInMemoryCollection(values)
             .AddEnvironmentVariables()
             .Build();
+        return new CliSettings(configuration, file is null ? "environment variables" : file + " and environment variables");
+    }
 
-        var services = new ServiceCollection().AddLogging();
-        try
-        {
-            services.AddZapiOptions(configuration).AddZapiStorageQueues(configuration).AddZapiStorageTables(configuration);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new UsageException(ex.Message + " (from the environment, or a local.settings.json given with --settings)", ex);
-        }
-
-        return new CliSettings(services.BuildServiceProvider(), file is null ? "environment variables" : file + " and environment variables");
+    /// <summary>
+    /// The <c>Zapi</c> settings, after checking the ones named in <paramref name="properties"/> (property names of
+    /// <see cref="ZapiOptions"/>); the others are not looked at.
+    /// </summary>
+    public ZapiOptions Options(params string[] properties)
+    {
+        var wanted = properties.Select(ZapiSettings.SettingName).ToHashSet(StringComparer.Ordinal);
+        Check(ZapiSettings.Problems(_configuration).Where(p => wanted.Contains(p.Setting)).ToList());
+        return ZapiSettings.Bind(_configuration);
     }
 
     public void Dispose() => _services.Dispose();
+
+    private static void Check(IReadOnlyList<SettingProblem> problems)
+    {
+        if (problems.Count > 0)
+        {
+            throw new UsageException(string.Join(Environment.NewLine, problems.Select(p => p.Message)));
+        }
+    }
+
+    /// <summary>The file's <c>Values</c>, with <c>__</c> read as the section separator as the Functions host does.</summary>
+    private static List<KeyValuePair<string, string?>> ReadValues(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"Settings file '{file}' does not exist: give an existing local.settings.json with --settings.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new UsageException($"Settings file '{file}' is not valid JSON (line {ex.LineNumber + 1}): fix it, or give another file with --settings.", ex);
+        }
+
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("Values", out var values) || values.ValueKind != JsonValueKind.Object)
+            {
+                throw new UsageException($"Settings file '{file}' has no \"Values\" object: use the local.settings.json format (see local.settings.sample.json).");
+            }
+
+            return values.EnumerateObject()
+                .Select(v => KeyValuePair.Create(
+                    v.Name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal),
+                    v.Value.ValueKind == JsonValueKind.String ? v.Value.GetString() : v.Value.GetRawText()))
+                .ToList();
+        }
+    }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Azure;
-using Microsoft.Extensions.Options;
 using ZapiFunctions.Cli.Commands;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.ZapiApi;
 
@@ -63,9 +63,9 @@ internal static class ZapiCli
         {
             return await Fail(console, ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal), ExitCodes.Usage);
         }
-        catch (OptionsValidationException ex)
+        catch (InvalidSettingsException ex)
         {
-            return await Fail(console, "Invalid setting: " + ex.Message, ExitCodes.Usage);
+            return await Fail(console, ex.Message, ExitCodes.Usage);
         }
         catch (ZapiApiException ex)
         {
@@ -93,9 +93,14 @@ internal static class ZapiCli
         }
     }
 
+    /// <summary>One <c>error: …</c> line per problem (a usage error may list several settings).</summary>
     private static async Task<int> Fail(CliConsole console, string message, int code)
     {
-        await console.Error.WriteLineAsync("error: " + message);
+        foreach (var line in message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            await console.Error.WriteLineAsync("error: " + line);
+        }
+
         return code;
     }
 

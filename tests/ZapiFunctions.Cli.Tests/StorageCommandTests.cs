@@ -54,6 +54,30 @@ public sealed class StorageCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_command_checks_only_the_settings_it_uses()
+    {
+        // Settings the storage commands do not use are broken; they must still work (issue 9).
+        var values = new JsonObject
+        {
+            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
+            ["Zapi__NotifyUrl"] = "ftp://not-https.example.test",
+            ["Zapi__MaxBodyBytes"] = "-5",
+            ["Zapi__EnqueueTimeout"] = "soon",
+        };
+        await File.WriteAllTextAsync(_settings, new JsonObject { ["Values"] = values }.ToJsonString());
+        await Record("inst-a", "M-1", "Phone number does not exist", "req-1");
+
+        var errored = await Run("errored", "list", "--json");
+        var stats = await Run("queues", "stats");
+        var peek = await Run("poison", "peek");
+
+        Assert.Equal((0, string.Empty), (errored.Item1, errored.Item3));
+        Assert.Contains("M-1", errored.Item2, StringComparison.Ordinal);
+        Assert.Equal((0, string.Empty), (stats.Item1, stats.Item3));
+        Assert.Equal((0, string.Empty), (peek.Item1, peek.Item3));
+    }
+
+    [Fact]
     public async Task Errored_list_since_filters_by_last_seen()
     {
         await Record("inst-a", "M-1", "Phone number does not exist", "req-1");

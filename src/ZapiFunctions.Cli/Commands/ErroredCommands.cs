@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Telemetry;
@@ -23,8 +24,9 @@ internal static class ErroredCommands
         list.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
+            var table = settings.Tables.GetTableClient(settings.Options(nameof(ZapiOptions.ErroredSendsTable)).ErroredSendsTable);
             var rows = await ErroredSendQuery.ListAsync(
-                settings.ErroredSendsTable, parse.GetValue(instance), parse.GetValue(category), ParseSince(parse.GetValue(since)),
+                table, parse.GetValue(instance), parse.GetValue(category), ParseSince(parse.GetValue(since)),
                 Math.Max(1, parse.GetValue(top)), ct);
             if (parse.GetValue(json))
             {
@@ -54,7 +56,7 @@ internal static class ErroredCommands
 
             if (rows.Count == 0)
             {
-                await console.Out.WriteLineAsync($"No errored sends in {settings.ErroredSendsTable.Name} match.");
+                await console.Out.WriteLineAsync($"No errored sends in {table.Name} match.");
                 return ExitCodes.Success;
             }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Operations;
 
 namespace ZapiFunctions.Cli.Commands;
@@ -81,8 +82,9 @@ internal static class PoisonCommands
 
     private static PoisonQueueOperations Operations(CliSettings settings)
     {
-        var queue = settings.Options.ErroredSendsQueue;
-        return new PoisonQueueOperations(settings.Queues.GetQueueClient(queue), settings.Queues.GetQueueClient(queue + "-poison"));
+        var queue = settings.Options(nameof(ZapiOptions.ErroredSendsQueue)).ErroredSendsQueue;
+        var queues = settings.Queues;
+        return new PoisonQueueOperations(queues.GetQueueClient(queue), queues.GetQueueClient(queue + "-poison"));
     }
 
     private static string Field(PoisonMessage message, string name) =>

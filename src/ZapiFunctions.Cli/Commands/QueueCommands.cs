@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Operations;
 
 namespace ZapiFunctions.Cli.Commands;
@@ -15,7 +16,7 @@ internal static class QueueCommands
         stats.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
-            var options = settings.Options;
+            var options = settings.Options(nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue));
             var rows = await QueueStatistics.ReadAsync(
                 settings.Queues, [options.DeliveriesQueue, options.ErroredSendsQueue, options.ErroredSendsQueue + "-poison"], ct);
             if (parse.GetValue(json))

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -41,14 +42,18 @@ public static class IngestServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Binds and validates the <c>Zapi</c> section; an invalid value stops start-up with its name.</summary>
+    /// <summary>
+    /// Binds and validates the <c>Zapi</c> section and <c>AzureWebJobsStorage</c>; an invalid value stops start-up with
+    /// its name (see <see cref="StartupProblems"/>).
+    /// </summary>
     public static IServiceCollection AddZapiOptions(this IServiceCollection services, IConfiguration configuration)
     {
+        // Bound by ZapiSettings rather than the configuration binder, so a value of the wrong type is reported by
+        // name with the other problems instead of surfacing as the binder's exception.
         services.AddOptions<ZapiOptions>()
-            .Bind(configuration.GetSection(ZapiOptions.SectionName))
+            .Configure(options => ZapiSettings.Bind(configuration, options))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapiOptions>, ZapiOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapiOptions>, ZapiOptionsRules>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapiOptions>>(new ZapiSettingsValidator(configuration)));
         return services;
     }
 
@@ -58,33 +63,38 @@ public static class IngestServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddZapiStorageQueues(this IServiceCollection services, IConfiguration configuration)
     {
-        var storage = StorageConnection.From(configuration);
-        services.AddAzureClients(clients =>
+        // Read when the client is first resolved, not here: a bad setting is then reported with the others at
+        // start-up (ZapiSettingsValidator) instead of as an exception out of service registration.
+        services.AddStorageSettingsCheck(configuration);
+        services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>(options =>
         {
-            var client = storage.ConnectionString is { } connectionString
-                ? clients.AddQueueServiceClient(connectionString)
-                : clients.AddQueueServiceClient(storage.ServiceUri("queue")).WithCredential(storage.Credential());
-            client.ConfigureOptions(ConfigureQueueOptions);
-        });
+            ConfigureQueueOptions(options);
+            var storage = StorageConnection.From(configuration);
+            return storage.ConnectionString is { } connectionString
+                ? new QueueServiceClient(connectionString, options)
+                : new QueueServiceClient(storage.ServiceUri("queue"), storage.Credential(), options);
+        }));
         return services;
     }
 
-    /// <summary>Registers a <see cref="Azure.Data.Tables.TableServiceClient"/> addressed like the queues.</summary>
+    /// <summary>Registers a <see cref="TableServiceClient"/> addressed like the queues.</summary>
     public static IServiceCollection AddZapiStorageTables(this IServiceCollection services, IConfiguration configuration)
     {
-        var storage = StorageConnection.From(configuration);
-        services.AddAzureClients(clients =>
+        services.AddStorageSettingsCheck(configuration);
+        services.AddAzureClients(clients => clients.AddClient<TableServiceClient, TableClientOptions>(options =>
         {
-            if (storage.ConnectionString is { } connectionString)
-            {
-                clients.AddTableServiceClient(connectionString);
-            }
-            else
-            {
-                clients.AddTableServiceClient(storage.ServiceUri("table")).WithCredential(storage.Credential());
-            }
-        });
+            var storage = StorageConnection.From(configuration);
+            return storage.ConnectionString is { } connectionString
+                ? new TableServiceClient(connectionString, options)
+                : new TableServiceClient(storage.ServiceUri("table"), storage.Credential(), options);
+        }));
         return services;
+    }
+
+    private static void AddStorageSettingsCheck(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageSettingsValidator.Checked>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageSettingsValidator.Checked>>(new StorageSettingsValidator(configuration)));
     }
 
     private static void ConfigureQueueOptions(QueueClientOptions options)

@@ -35,7 +35,7 @@ internal sealed partial class IngestStartupReport(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning,
-        Message = "Zapi:AllowedInstanceIds is empty: callbacks from every Z-API instance are accepted. Set it to your instance ids.")]
+        Message = "Zapi__AllowedInstanceIds is empty: callbacks from every Z-API instance are accepted. Set it to your instance ids.")]
     private static partial void LogAllowAll(ILogger logger);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Accepting callbacks from {Count} allowed instance(s)")]
@@ -46,6 +46,6 @@ internal sealed partial class IngestStartupReport(
     private static partial void LogHttpsByPlatform(ILogger logger);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning,
-        Message = "Zapi:RequireHttps is false: plain-HTTP callbacks are accepted from any address. Use this only for local development.")]
+        Message = "Zapi__RequireHttps is false: plain-HTTP callbacks are accepted from any address. Use this only for local development.")]
     private static partial void LogHttpsOff(ILogger logger);
 }

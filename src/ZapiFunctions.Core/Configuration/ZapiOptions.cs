@@ -4,7 +4,9 @@ namespace ZapiFunctions.Core.Configuration;
 
 /// <summary>
 /// The <c>Zapi</c> configuration section (app settings <c>Zapi__Name</c>). Same names in
-/// local.settings.sample.json, Bicep and the README.
+/// local.settings.sample.json, Bicep and the README. Error messages name the setting as users write it
+/// (<c>Zapi__Name</c>); <see cref="ZapiSettings"/> words range failures itself, since the generated validator's
+/// copy of <see cref="RangeAttribute"/> ignores <c>ErrorMessage</c>.
 /// </summary>
 public sealed class ZapiOptions
 {
@@ -14,19 +16,23 @@ public sealed class ZapiOptions
     /// <summary>Storage queue names: 3–63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.</summary>
     internal const string QueueNamePattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$";
 
+    private const string QueueNameRule = "use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.";
+
+    private const string TableNameRule = "use 3-63 letters and digits, starting with a letter.";
+
     /// <summary>Queue for successful sends (callbacks without <c>error</c>), for downstream consumers.</summary>
-    [Required]
-    [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi:DeliveriesQueue must be a valid Storage queue name (3-63 lowercase letters, digits, single hyphens).")]
+    [Required(ErrorMessage = "Zapi__DeliveriesQueue is empty: " + QueueNameRule)]
+    [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi__DeliveriesQueue is not a Storage queue name: " + QueueNameRule)]
     public string DeliveriesQueue { get; set; } = "zapi-deliveries";
 
     /// <summary>Queue for failed sends (callbacks with <c>error</c>), consumed by the ErroredSend function.</summary>
-    [Required]
-    [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi:ErroredSendsQueue must be a valid Storage queue name (3-63 lowercase letters, digits, single hyphens).")]
+    [Required(ErrorMessage = "Zapi__ErroredSendsQueue is empty: " + QueueNameRule)]
+    [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi__ErroredSendsQueue is not a Storage queue name: " + QueueNameRule)]
     public string ErroredSendsQueue { get; set; } = "zapi-errored-sends";
 
     /// <summary>Table of errored sends: 3–63 letters and digits, starting with a letter.</summary>
-    [Required]
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Zapi:ErroredSendsTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
+    [Required(ErrorMessage = "Zapi__ErroredSendsTable is empty: " + TableNameRule)]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Zapi__ErroredSendsTable is not a table name: " + TableNameRule)]
     public string ErroredSendsTable { get; set; } = "ZapiErroredSends";
 
     /// <summary>

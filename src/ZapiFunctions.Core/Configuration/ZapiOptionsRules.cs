@@ -18,7 +18,7 @@ public sealed class ZapiOptionsRules : IValidateOptions<ZapiOptions>
             || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback)))
         {
             return ValidateOptionsResult.Fail(
-                $"Zapi:NotifyUrl must be an absolute https:// URL (http:// only for loopback testing), or empty to turn notifications off; got '{options.NotifyUrl}'.");
+                "Zapi__NotifyUrl is not an https:// URL: use an absolute https:// URL (http:// only for a loopback address, for testing), or leave it empty to turn notifications off.");
         }
 
         return ValidateOptionsResult.Success;

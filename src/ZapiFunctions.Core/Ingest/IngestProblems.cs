@@ -28,7 +28,7 @@ internal static class IngestProblems
 
     public static IResult TooLarge(string requestId, int limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
-            $"The body exceeds {limit} bytes (Zapi:MaxBodyBytes). A DeliveryCallback is a few hundred bytes.",
+            $"The body exceeds {limit} bytes (Zapi__MaxBodyBytes). A DeliveryCallback is a few hundred bytes.",
             requestId);
 
     public static IResult BadRequest(string requestId, string kind, string title, string detail, string? field) =>
@@ -40,7 +40,7 @@ internal static class IngestProblems
 
     public static IResult InstanceNotAllowed(string requestId) =>
         Problem(StatusCodes.Status403Forbidden, "instance-not-allowed", "Instance not allowed",
-            "This instanceId is not in the allow-list (Zapi:AllowedInstanceIds). Add it there or register this URL only on allowed instances.",
+            "This instanceId is not in the allow-list (Zapi__AllowedInstanceIds). Add it there or register this URL only on allowed instances.",
             requestId, "instanceId");
 
     public static IResult Unavailable(string requestId, int retryAfterSeconds) =>

@@ -37,7 +37,7 @@ public sealed class OptionsTests
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Zapi:NotifyUrl"] = url }));
 
-        Assert.Contains("Zapi:NotifyUrl", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Zapi__NotifyUrl", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,11 +60,11 @@ public sealed class OptionsTests
     }
 
     [Theory]
-    [InlineData("Zapi:DeliveriesQueue", "Bad_Queue", "Zapi:DeliveriesQueue")]
-    [InlineData("Zapi:ErroredSendsQueue", "a--b", "Zapi:ErroredSendsQueue")]
-    [InlineData("Zapi:ErroredSendsTable", "1table", "Zapi:ErroredSendsTable")]
-    [InlineData("Zapi:MaxBodyBytes", "10", "MaxBodyBytes must be between 256 and 4194304")]
-    [InlineData("Zapi:EnqueueTimeout", "00:05:00", "EnqueueTimeout must be between")]
+    [InlineData("Zapi:DeliveriesQueue", "Bad_Queue", "Zapi__DeliveriesQueue ('Bad_Queue') is not a Storage queue name")]
+    [InlineData("Zapi:ErroredSendsQueue", "a--b", "Zapi__ErroredSendsQueue ('a--b') is not a Storage queue name")]
+    [InlineData("Zapi:ErroredSendsTable", "1table", "Zapi__ErroredSendsTable ('1table') is not a table name")]
+    [InlineData("Zapi:MaxBodyBytes", "10", "Zapi__MaxBodyBytes ('10') is out of range: use a whole number from 256 to 4194304.")]
+    [InlineData("Zapi:EnqueueTimeout", "00:05:00", "Zapi__EnqueueTimeout ('00:05:00') is out of range: use a duration (hh:mm:ss, such as 00:00:05) from 00:00:00.100 to 00:01:00.")]
     public void Invalid_settings_fail_naming_the_setting(string key, string value, string named)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [key] = value }));
@@ -85,13 +85,15 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void Missing_storage_setting_fails_at_registration_saying_what_to_set()
+    public void Missing_storage_setting_is_reported_at_start_up_saying_what_to_set()
     {
-        var ex = Assert.Throws<InvalidOperationException>(
-            () => new ServiceCollection().AddZapiIngest(Configuration([]), TransportSecurity.Application));
+        using var services = new ServiceCollection().AddLogging()
+            .AddZapiIngest(Configuration([]), TransportSecurity.Application)
+            .BuildServiceProvider();
 
-        Assert.Contains("AzureWebJobsStorage", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("UseDevelopmentStorage=true", ex.Message, StringComparison.Ordinal);
+        var problem = Assert.Single(StartupProblems.Find(services));
+        Assert.StartsWith("AzureWebJobsStorage is not set", problem, StringComparison.Ordinal);
+        Assert.Contains("UseDevelopmentStorage=true", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.ErroredSends;
+
+namespace ZapiFunctions;
+
+/// <summary>
+/// The Functions app's composition, apart from <c>Program.cs</c> so tests build the app's service collection
+/// exactly as the worker does.
+/// </summary>
+public static class ZapiFunctionsApp
+{
+    /// <summary>Registers everything the functions need on <paramref name="builder"/>.</summary>
+    public static FunctionsApplicationBuilder Configure(FunctionsApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // ASP.NET Core integration: HTTP triggers receive a real HttpRequest, so Core's handler runs unchanged.
+        builder.ConfigureFunctionsWebApplication();
+
+        // The Functions front end terminates TLS and httpsOnly (infra) refuses plain HTTP; whether the scheme reaches
+        // the worker as the client's could not be confirmed in the host's source, so the handler leaves it to the platform.
+        builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Platform);
+        builder.Services.AddZapiErroredSends(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// Builds and runs the worker. Bad settings are written to <paramref name="error"/> one line each (the host logs
+    /// the worker's standard error) and the worker exits with <see cref="StartupProblems.ExitCode"/> instead of throwing.
+    /// </summary>
+    public static int Run(FunctionsApplicationBuilder builder, TextWriter error)
+    {
+        using var host = Configure(builder).Build();
+        if (StartupProblems.Report(host.Services, error))
+        {
+            return StartupProblems.ExitCode;
+        }
+
+        host.Run();
+        return 0;
+    }
+}
