@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using ZapiFunctions.Cli.Tests.Support;
 
@@ -60,14 +61,61 @@ public sealed class SimulateCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_samples_are_embedded_in_the_tool()
+    public async Task Listing_the_embedded_samples_needs_no_url()
     {
-        var (code, output, _) = await ZapiTool.RunAsync(null, "simulate", "--url", "http://127.0.0.1:1", "--list");
+        var (code, output, _) = await ZapiTool.RunAsync(null, "simulate", "--list");
 
         Assert.Equal(0, code);
         var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains("delivered", names);
         Assert.Equal(47, names.Count(n => n.StartsWith("errors/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Sending_without_a_url_is_a_one_line_usage_error()
+    {
+        var (code, output, error) = await ZapiTool.RunAsync(null, "simulate", "--sample", "delivered");
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains("--url", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Empty(_endpoint.Requests);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task Instance_sets_the_instance_id_of_every_request(int count)
+    {
+        var (code, _, _) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress.ToString(), "--sample", "delivered", "--instance", "ALLOWED-1", "--count", count.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(0, code);
+        Assert.Equal(count, _endpoint.Requests.Count);
+        var bodies = _endpoint.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.All(bodies, b => Assert.Equal("ALLOWED-1", b.GetProperty("instanceId").GetString()));
+        Assert.All(bodies, b => Assert.Equal("5511987654321", b.GetProperty("phone").GetString()));
+        Assert.Equal(count, bodies.Select(b => b.GetProperty("messageId").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Instance_leaves_a_body_that_is_not_a_json_object_as_it_is_with_a_warning()
+    {
+        var (code, _, error) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress.ToString(), "--sample", "invalid/malformed", "--instance", "ALLOWED-1");
+
+        Assert.Equal(0, code);
+        Assert.Contains("warning: the body is not a JSON object", error, StringComparison.Ordinal);
+        Assert.Equal(Samples.Read("invalid/malformed"), Assert.Single(_endpoint.Requests).Body);
+    }
+
+    [Fact]
+    public async Task Many_copies_of_a_malformed_sample_are_sent_as_they_are()
+    {
+        var (code, _, error) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress.ToString(), "--sample", "invalid/malformed", "--count", "3");
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Equal(3, _endpoint.Requests.Count);
+        Assert.All(_endpoint.Requests, r => Assert.Equal(Samples.Read("invalid/malformed"), r.Body));
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using ZapiFunctions.Cli.Tests.Support;
 
@@ -82,6 +84,52 @@ public sealed class WebhookCommandTests : IAsyncLifetime
         Assert.Empty(_zapi.Requests);
     }
 
+    [Fact]
+    public async Task Register_sends_its_body_with_a_content_length_not_chunked()
+    {
+        var (code, _, _) = await Register();
+
+        Assert.Equal(0, code);
+        var request = Assert.Single(_zapi.Requests);
+        Assert.True(request.Headers.TryGetValue("Content-Length", out var length), "no Content-Length header");
+        Assert.Equal(Encoding.UTF8.GetByteCount(request.Body), int.Parse(length, CultureInfo.InvariantCulture));
+        Assert.False(request.Headers.ContainsKey("Transfer-Encoding"), "sent with Transfer-Encoding: " + request.Headers.GetValueOrDefault("Transfer-Encoding"));
+        Assert.Equal("application/json; charset=utf-8", request.Headers["Content-Type"]);
+    }
+
+    [Theory]
+    [InlineData("register", "api.z-api.io")]
+    [InlineData("register", "::")]
+    [InlineData("register", "ftp://api.z-api.io")]
+    [InlineData("show", "api.z-api.io")]
+    [InlineData("show", "::")]
+    public async Task A_base_url_that_is_not_an_absolute_http_url_is_a_one_line_usage_error(string command, string baseUrl)
+    {
+        string[] webhook = command == "register" ? ["--url", Webhook] : [];
+
+        var (code, output, error) = await ZapiTool.RunAsync(null, ["webhook", command, "--instance", "I", "--token", "T", "--base-url", baseUrl, .. webhook]);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--base-url (or ZAPI_BASE_URL) must be an absolute http(s):// URL", line, StringComparison.Ordinal);
+        Assert.Contains($"'{baseUrl}'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_base_url_from_the_environment_names_the_variable()
+    {
+        var (code, _, error) = await ZapiTool.RunAsync(
+            new Dictionary<string, string> { ["ZAPI_BASE_URL"] = "api.z-api.io" },
+            "webhook", "show", "--instance", "I", "--token", "T");
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("from ZAPI_BASE_URL", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(405, "{}", "405", "--base-url")]
     [InlineData(415, "{}", "415", "Content-Type")]
@@ -128,6 +176,39 @@ public sealed class WebhookCommandTests : IAsyncLifetime
         Assert.Equal("/instances/INSTANCE1/token/TOKENSECRET/me", request.PathAndQuery);
         Assert.Contains("https://func-zapi.azurewebsites.net/api/zapi/on-send?code=***", output, StringComparison.Ordinal);
         Assert.DoesNotContain("FUNCTIONKEY", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_json_is_valid_json_with_every_field_kept_and_every_function_key_hidden()
+    {
+        _zapi.Answer = (200, $$$"""
+            {"id":"INSTANCE1","deliveryCallbackUrl":"{{{Webhook}}}","receivedCallbackUrl":"https://other.test/hook?a=1&code=SECONDKEY&b=2",
+             "connected":true,"phoneConnected":false,"due":1777494009341,"nothing":null,"name":"Loja São Paulo",
+             "callbacks":{"urls":["https://third.test/x?CODE=THIRDKEY#frag",""]}}
+            """);
+
+        var (code, output, _) = await ZapiTool.RunAsync(null, "webhook", "show", "--instance", "INSTANCE1", "--token", "TOKENSECRET", "--base-url", _zapi.BaseAddress.ToString(), "--json");
+
+        Assert.Equal(0, code);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(
+            ["id", "deliveryCallbackUrl", "receivedCallbackUrl", "connected", "phoneConnected", "due", "nothing", "name", "callbacks"],
+            json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("INSTANCE1", json.GetProperty("id").GetString());
+        Assert.Equal("https://func-zapi.azurewebsites.net/api/zapi/on-send?code=***", json.GetProperty("deliveryCallbackUrl").GetString());
+        Assert.Equal("https://other.test/hook?a=1&code=***&b=2", json.GetProperty("receivedCallbackUrl").GetString());
+        Assert.True(json.GetProperty("connected").GetBoolean());
+        Assert.False(json.GetProperty("phoneConnected").GetBoolean());
+        Assert.Equal(1777494009341, json.GetProperty("due").GetInt64());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("nothing").ValueKind);
+        Assert.Equal("Loja São Paulo", json.GetProperty("name").GetString());
+        Assert.Equal(
+            ["https://third.test/x?CODE=***#frag", ""],
+            json.GetProperty("callbacks").GetProperty("urls").EnumerateArray().Select(u => u.GetString()));
+        foreach (var secret in new[] { "FUNCTIONKEY", "SECONDKEY", "THIRDKEY", "TOKENSECRET" })
+        {
+            Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ZapiFunctions.Cli.Commands;
@@ -13,16 +14,18 @@ internal static class SimulateCommand
 
     public static Command Create(CliConsole console)
     {
-        var url = new Option<string>("--url") { Description = "Endpoint to post to, e.g. http://127.0.0.1:7071/api/zapi/on-send or the deployed URL with ?code=.", Required = true };
+        // Not Required: --list needs no endpoint, so sending checks for it itself.
+        var url = new Option<string?>("--url") { Description = "Endpoint to post to, e.g. http://127.0.0.1:7071/api/zapi/on-send or the deployed URL with ?code=. Required unless --list." };
         var sample = new Option<string?>("--sample") { Description = "Embedded sample name or unique prefix (default: delivered). See --list." };
         var file = new Option<FileInfo?>("--file") { Description = "Post this JSON file instead of a sample." };
         var count = new Option<int>("--count") { Description = "Requests to send (default 1). With more than one, messageId and zaapId get a -000001… suffix so each is a distinct send.", DefaultValueFactory = _ => 1 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once (default 4, at most 64).", DefaultValueFactory = _ => 4 };
         var list = new Option<bool>("--list") { Description = "List the embedded samples and exit." };
+        var instance = new Option<string?>("--instance") { Description = "Set instanceId to this Z-API instance id in every request (for an app with Zapi__AllowedInstanceIds)." };
 
         var command = new Command("simulate", "Post sample Z-API callbacks to an endpoint; prints status codes and latency percentiles.")
         {
-            url, sample, file, count, concurrency, list,
+            url, sample, file, count, concurrency, list, instance,
         };
         command.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
@@ -36,6 +39,8 @@ internal static class SimulateCommand
                 return ExitCodes.Success;
             }
 
+            var target = parse.GetValue(url)
+                ?? throw new UsageException("Give the endpoint to post to: --url, e.g. http://127.0.0.1:7071/api/zapi/on-send (only --list needs none).");
             var total = parse.GetValue(count);
             var parallel = parse.GetValue(concurrency);
             if (total < 1 || parallel is < 1 or > 64)
@@ -43,7 +48,7 @@ internal static class SimulateCommand
                 throw new UsageException("--count must be at least 1 and --concurrency between 1 and 64.");
             }
 
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+            if (!Uri.TryCreate(target, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
             {
                 throw new UsageException("--url must be an absolute http(s):// URL.");
             }
@@ -52,8 +57,12 @@ internal static class SimulateCommand
                 ? (f.Exists ? await File.ReadAllTextAsync(f.FullName, ct) : throw new UsageException($"--file {f.FullName} does not exist."))
                 : Samples.Read(parse.GetValue(sample) ?? "delivered");
 
-            var result = await RunAsync(console, endpoint, source, total, parallel, ct);
-            return result;
+            if (parse.GetValue(instance) is { } id)
+            {
+                source = await StampInstance(console, source, id);
+            }
+
+            return await RunAsync(console, endpoint, source, total, parallel, ct);
         }));
         return command;
     }
@@ -121,21 +130,48 @@ internal static class SimulateCommand
     internal static double Percentile(double[] sorted, int percentile) =>
         sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
+    /// <summary>The body with <c>instanceId</c> set to <paramref name="instance"/>; a body that is not a JSON object is sent as it is.</summary>
+    private static async Task<string> StampInstance(CliConsole console, string body, string instance)
+    {
+        if (AsObject(body) is not { } callback)
+        {
+            // The invalid/* samples are meant to reach the endpoint broken; rewriting them would hide what they test.
+            await console.Error.WriteLineAsync("warning: the body is not a JSON object; sending it without --instance.");
+            return body;
+        }
+
+        callback["instanceId"] = instance;
+        return callback.ToJsonString();
+    }
+
     private static string Distinct(string body, int n)
     {
-        if (JsonNode.Parse(body) is not JsonObject json)
+        if (AsObject(body) is not { } json)
         {
             return body;
         }
 
         foreach (var field in new[] { "messageId", "zaapId" })
         {
-            if (json[field]?.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            if (json[field]?.GetValueKind() == JsonValueKind.String)
             {
                 json[field] = $"{(string)json[field]!}-{n:D6}";
             }
         }
 
         return json.ToJsonString();
+    }
+
+    /// <summary>The body as a JSON object, or null when it is not one (the invalid/* samples are sent as they are).</summary>
+    private static JsonObject? AsObject(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -55,7 +55,7 @@ internal static class WebhookCommands
             var current = settings.TryGetProperty("deliveryCallbackUrl", out var value) ? value.GetString() : null;
             if (parse.GetValue(json))
             {
-                await console.Out.WriteLineAsync(Redact.Url(settings.GetRawText()));
+                await console.Out.WriteLineAsync(Redact.Json(settings));
             }
             else
             {
@@ -81,6 +81,26 @@ internal static class WebhookCommands
         return webhook;
     }
 
+    /// <summary>Z-API's address from --base-url, else ZAPI_BASE_URL, else the public API; refused unless absolute http(s).</summary>
+    private static Uri BaseAddress(string? option, string? environment)
+    {
+        var (address, source) = option is not null ? (option, "--base-url") : (environment, "ZAPI_BASE_URL");
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return ZapiClient.DefaultBaseAddress;
+        }
+
+        // http is allowed for a local stand-in (tests, a proxy on loopback); the real API is https.
+        if (!Uri.TryCreate(address.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var parsed)
+            || parsed.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException(
+                $"--base-url (or ZAPI_BASE_URL) must be an absolute http(s):// URL such as {ZapiClient.DefaultBaseAddress} (got '{address}' from {source}).");
+        }
+
+        return parsed;
+    }
+
     private static (HttpClient Client, ZapiInstance Instance) Client(
         CliConsole console, ParseResult parse, Option<string?> instance, Option<string?> token, Option<string?> clientToken, Option<string?> baseUrl)
     {
@@ -91,8 +111,7 @@ internal static class WebhookCommands
             throw new UsageException("Give the instance: --instance and --token (or ZAPI_INSTANCE_ID and ZAPI_INSTANCE_TOKEN).");
         }
 
-        var address = parse.GetValue(baseUrl) ?? console.Environment("ZAPI_BASE_URL");
-        var baseAddress = string.IsNullOrWhiteSpace(address) ? ZapiClient.DefaultBaseAddress : new Uri(address.TrimEnd('/') + "/", UriKind.Absolute);
+        var baseAddress = BaseAddress(parse.GetValue(baseUrl), console.Environment("ZAPI_BASE_URL"));
         var http = console.ZapiHandler is null ? new HttpClient() : new HttpClient(console.ZapiHandler, disposeHandler: false);
         http.BaseAddress = baseAddress;
         http.Timeout = TimeSpan.FromSeconds(30);

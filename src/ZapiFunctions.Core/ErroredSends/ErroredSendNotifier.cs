@@ -1,7 +1,8 @@
-using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Http;
 
 namespace ZapiFunctions.Core.ErroredSends;
 
@@ -21,8 +22,9 @@ public sealed class ErroredSendNotifier(HttpClient http, IOptions<ZapiOptions> o
     public async Task NotifyAsync(ErroredSendNotification notification, CancellationToken cancellationToken)
     {
         var url = new Uri(options.Value.NotifyUrl!, UriKind.Absolute);
-        using var response = await http.PostAsJsonAsync(
-            url, notification, CallbackJsonContext.Default.ErroredSendNotification, cancellationToken);
+        using var content = JsonRequestContent.Create(
+            JsonSerializer.SerializeToUtf8Bytes(notification, CallbackJsonContext.Default.ErroredSendNotification));
+        using var response = await http.PostAsync(url, content, cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 }

@@ -1,7 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ZapiFunctions.Core.Http;
 
 namespace ZapiFunctions.Core.ZapiApi;
 
@@ -24,7 +25,8 @@ public sealed class ZapiClient(HttpClient http)
         RequireHttps(webhookUrl);
         using var request = new HttpRequestMessage(HttpMethod.Put, instance.Path("update-webhook-delivery"))
         {
-            Content = JsonContent.Create(new JsonObject { ["value"] = webhookUrl.ToString() }),
+            // JsonNode writes itself (no reflection); the bytes give the request a Content-Length.
+            Content = JsonRequestContent.Create(Encoding.UTF8.GetBytes(new JsonObject { ["value"] = webhookUrl.ToString() }.ToJsonString())),
         };
         var body = await SendAsync(request, instance, cancellationToken);
         if (body?["value"]?.GetValueKind() != JsonValueKind.True)

@@ -23,12 +23,20 @@ public sealed class NotifyEndpoint : IAsyncDisposable
     /// <summary>Every body received, in order, including those answered with an error status.</summary>
     public ConcurrentQueue<JsonElement> Received { get; } = new();
 
+    /// <summary>Every request's headers and body length, in the order of <see cref="Received"/>.</summary>
+    public ConcurrentQueue<NotifyRequest> Requests { get; } = new();
+
     public static async Task<NotifyEndpoint> StartAsync()
     {
         var endpoint = new NotifyEndpoint();
         endpoint._server = await LocalWebServer.StartAsync(app => app.MapPost("/hook", async (HttpContext context) =>
         {
-            using var body = await JsonDocument.ParseAsync(context.Request.Body);
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer);
+            endpoint.Requests.Enqueue(new NotifyRequest(
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                buffer.Length));
+            using var body = JsonDocument.Parse(buffer.ToArray());
             endpoint.Received.Enqueue(body.RootElement.Clone());
             return Results.StatusCode(endpoint.Status);
         }));
@@ -43,3 +51,6 @@ public sealed class NotifyEndpoint : IAsyncDisposable
         }
     }
 }
+
+/// <summary>What the notify endpoint saw of one request besides its JSON: headers as sent, and the body's length in bytes.</summary>
+public sealed record NotifyRequest(IReadOnlyDictionary<string, string> Headers, long BodyLength);
