@@ -9,17 +9,15 @@ using ZapiFunctions.DevHost.Settings;
 using ZapiFunctions.DevHost.Telemetry;
 
 // The local stand-in for the Azure Functions runtime: same handler, same processor, same settings files.
+args = DevHostArguments.Normalize(args); // --verbose
 var builder = WebApplication.CreateSlimBuilder(args);
 
 // Settings: local.settings.json "Values" (as func start reads them), then environment, then command line.
 var settingsFile = DevHostPaths.SettingsFile(builder.Configuration["DevHost:SettingsFile"]);
 var hostJson = DevHostPaths.HostJson(builder.Configuration["DevHost:HostJson"]);
 builder.Configuration.Sources.Insert(0, new ConfigurationBuilder().AddLocalSettingsFile(settingsFile).Sources[0]);
-builder.WebHost.UseUrls(builder.Configuration["DevHost:Urls"] ?? "http://127.0.0.1:7071");
-builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
-    .AddFilter("Azure", LogLevel.Warning)
-    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-    .AddFilter("System.Net.Http", LogLevel.Warning);
+DevHostUrls.Resolve(builder.Configuration).ApplyTo(builder.WebHost);
+builder.AddDevHostLogging();
 builder.AddDevHostTelemetry();
 
 builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Application);
@@ -43,6 +41,6 @@ DevHostLog.Started(startupLogger, settingsFile, hostJson);
 // Every method reaches the handler, which answers 405 itself, as under Functions.
 app.Map("/api/" + IngestRoutes.OnSend, (HttpContext context, OnSendHandler handler) =>
     handler.HandleAsync(context.Request, context.RequestAborted));
-app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapDevHostHealth();
 
 app.Run();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ZapiFunctions.Core.Health;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
@@ -39,6 +40,7 @@ public static class IngestServiceCollectionExtensions
         services.AddHostedService(sp => new IngestStartupReport(
             sp.GetRequiredService<IOptions<ZapiOptions>>(), transport, sp.GetRequiredService<ILogger<IngestStartupReport>>()));
         services.AddHostedService<QueueProvisioner>();
+        services.AddZapiHealthChecks();
         return services;
     }
 

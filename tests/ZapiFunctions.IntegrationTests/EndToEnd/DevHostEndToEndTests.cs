@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Azure.Data.Tables;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.IntegrationTests.Support;
@@ -111,6 +112,44 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
             () => Row("3C67AB641C8AA0412F6A2242B4E23AC7", "3EB0F1C2D3E4F5A60010"), r => r is not null, Deadline,
             "the errored-send row after the restart");
         Assert.Equal("invalid-number", row!.GetString("Category"));
+    }
+
+    [Fact]
+    public async Task Readiness_is_503_naming_the_queue_while_storage_is_down_and_200_again_once_it_is_back()
+    {
+        var before = await ProbeAsync("/api/healthz/ready");
+
+        Assert.Equal(HttpStatusCode.OK, before.Status);
+        Assert.Equal("Healthy", before.Body.GetProperty("status").GetString());
+        Assert.Equal("queues", before.Body.GetProperty("checks")[0].GetProperty("name").GetString());
+
+        await _azurite.StopAsync();
+        var down = await Poll.UntilAsync(
+            () => ProbeAsync("/api/healthz/ready"), p => p.Status == HttpStatusCode.ServiceUnavailable, Deadline, "readiness to fail");
+
+        Assert.Equal("Unhealthy", down.Body.GetProperty("status").GetString());
+        var check = Assert.Single(down.Body.GetProperty("checks").EnumerateArray());
+        Assert.Equal("Unhealthy", check.GetProperty("status").GetString());
+        var reason = check.GetProperty("description").GetString()!;
+        Assert.Contains("zapi-deliveries", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Retry failed", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccountKey", reason, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(_azurite.ConnectionString.Split("AccountKey=")[1][..12], reason, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await ProbeAsync("/api/healthz/live")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await ProbeAsync("/healthz")).Status);
+
+        await _azurite.StartAgainAsync();
+        var after = await Poll.UntilAsync(
+            () => ProbeAsync("/api/healthz/ready"), p => p.Status == HttpStatusCode.OK, Deadline, "readiness to recover");
+
+        Assert.NotEqual("Unhealthy", after.Body.GetProperty("status").GetString());
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> ProbeAsync(string path)
+    {
+        using var response = await _devHost.Client.GetAsync(new Uri(path, UriKind.Relative));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, body.RootElement.Clone());
     }
 
     private async Task<TableEntity?> Row(string partitionKey, string rowKey)

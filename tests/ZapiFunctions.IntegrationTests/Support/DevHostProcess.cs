@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
@@ -34,9 +35,11 @@ public sealed class DevHostProcess : IAsyncDisposable
     /// <summary>
     /// Starts the DevHost against <paramref name="azurite"/>, with the repository's host.json except for shorter
     /// waits (visibility timeout and polling), so retries and poison handling take seconds here.
+    /// <paramref name="options"/> adds arguments and environment variables (see <see cref="DevHostStart"/>).
     /// </summary>
-    public static async Task<DevHostProcess> StartAsync(Azurite azurite)
+    public static async Task<DevHostProcess> StartAsync(Azurite azurite, DevHostStart? options = null)
     {
+        options ??= new DevHostStart();
         var directory = Directory.CreateTempSubdirectory("zapi-devhost-").FullName;
         var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "local.settings.sample.json")))!;
         settings["Values"]!["AzureWebJobsStorage"] = azurite.ConnectionString;
@@ -50,24 +53,39 @@ public sealed class DevHostProcess : IAsyncDisposable
         var hostJson = Path.Combine(directory, "host.json");
         await File.WriteAllTextAsync(hostJson, host.ToJsonString());
 
-        var port = LoopbackPort.Free();
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
+
+        // What the test does not set must not come from the runner's environment either.
+        foreach (var name in start.Environment.Keys.Where(DevHostStart.IsInheritedSetting).ToList())
         {
-            DevHostAssembly(), $"--DevHost:Urls=http://127.0.0.1:{port}", $"--DevHost:SettingsFile={settingsFile}",
-            $"--DevHost:HostJson={hostJson}", "--DevHost:MetricsExportInterval=01:00:00",
-        })
+            start.Environment.Remove(name);
+        }
+
+        List<string> args =
+        [
+            DevHostAssembly(), $"--DevHost:SettingsFile={settingsFile}", $"--DevHost:HostJson={hostJson}",
+            "--DevHost:MetricsExportInterval=01:00:00",
+        ];
+        if (!options.NamesUrl)
         {
-            start.ArgumentList.Add(arg);
+            args.Add($"--DevHost:Urls={url}");
+        }
+
+        args.AddRange(options.Args.Select(arg => arg.Replace(DevHostStart.Url, url, StringComparison.Ordinal)));
+        args.ForEach(start.ArgumentList.Add);
+        foreach (var (name, value) in options.Environment)
+        {
+            start.Environment[name] = value.Replace(DevHostStart.Url, url, StringComparison.Ordinal);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("DevHost did not start");
-        var devHost = new DevHostProcess(process, directory, new Uri($"http://127.0.0.1:{port}"), (int)queues["maxDequeueCount"]!);
+        var devHost = new DevHostProcess(process, directory, new Uri(url), (int)queues["maxDequeueCount"]!);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) devHost.Output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) devHost.Output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
@@ -95,6 +113,24 @@ public sealed class DevHostProcess : IAsyncDisposable
     public Task<HttpResponseMessage> PostCallbackAsync(string json) =>
         Client.PostAsync(new Uri("/api/zapi/on-send", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
+    /// <summary>
+    /// Stops the DevHost as run.sh and Ctrl+C do (a signal, then a graceful shutdown) and waits until it has exited
+    /// and <see cref="Output"/> holds everything it printed. Returns its exit code.
+    /// </summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])
+                ?? throw new InvalidOperationException("kill did not start");
+            await signal.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
@@ -114,5 +150,4 @@ public sealed class DevHostProcess : IAsyncDisposable
         var path = Path.Combine(RepositoryRoot.Path, "src", "ZapiFunctions.DevHost", "bin", configuration, "net10.0", "ZapiFunctions.DevHost.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the DevHost first ({configuration}).", path);
     }
-
 }
