@@ -4,7 +4,7 @@ namespace ZapiFunctions.Core.Configuration;
 /// Settings the app cannot start with. Hosts print <see cref="Problems"/> one line each and exit non-zero,
 /// never a stack trace.
 /// </summary>
-public sealed class InvalidSettingsException : Exception
+public sealed class InvalidSettingsException : InvalidOperationException
 {
     public InvalidSettingsException()
         : this([])

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.ErroredSends;
 
@@ -20,7 +21,7 @@ public sealed partial class ErroredSendProvisioner(ErroredSendLedger ledger, ILo
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            LogNotReady(logger, ex, ledger.TableName);
+            LogNotReady(logger, ledger.TableName, StorageFailure.Describe(ex));
         }
     }
 
@@ -30,6 +31,6 @@ public sealed partial class ErroredSendProvisioner(ErroredSendLedger ledger, ILo
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Table ready: {Table}")]
     private static partial void LogReady(ILogger logger, string table);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Could not create table {Table} at start-up; it will be created on first use")]
-    private static partial void LogNotReady(ILogger logger, Exception exception, string table);
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Could not create table {Table} at start-up ({Reason}); it will be created on first use")]
+    private static partial void LogNotReady(ILogger logger, string table, string reason);
 }

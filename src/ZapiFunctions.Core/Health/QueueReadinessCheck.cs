@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Health;
 
@@ -13,15 +13,13 @@ namespace ZapiFunctions.Core.Health;
 /// storage error's first line; Degraded when storage answers but a queue does not exist yet (the writer creates
 /// it on first use). Never reports a connection string, key or signature.
 /// </summary>
-public sealed partial class QueueReadinessCheck : IHealthCheck
+public sealed class QueueReadinessCheck : IHealthCheck
 {
     /// <summary>The check's name in health reports.</summary>
     public const string Name = "queues";
 
     /// <summary>The default bound on one check, so a hung storage endpoint cannot hang the probe.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
-
-    private const int MaxReasonLength = 300;
 
     private readonly QueueServiceClient _service;
     private readonly ZapiOptions _options;
@@ -69,21 +67,6 @@ public sealed partial class QueueReadinessCheck : IHealthCheck
             : HealthCheckResult.Healthy($"queues {string.Join(", ", queues)} are reachable");
     }
 
-    /// <summary>
-    /// Why storage failed, in one line: after retries the SDK throws an <see cref="AggregateException"/> whose own
-    /// message is about retry settings, so the last try's error is the reason.
-    /// </summary>
-    internal static string Reason(Exception exception) =>
-        FirstLine((exception is AggregateException { InnerExceptions.Count: > 0 } tries ? tries.InnerExceptions[^1] : exception).Message);
-
-    /// <summary>The first line of <paramref name="message"/>, with anything that looks like a secret masked.</summary>
-    internal static string FirstLine(string? message)
-    {
-        var line = (message ?? string.Empty).Split(['\r', '\n'], 2)[0].Trim();
-        line = Secret().Replace(line, "$1=***");
-        return line.Length <= MaxReasonLength ? line : line[..MaxReasonLength] + "…";
-    }
-
     private async Task<QueueProbe> ProbeAsync(string queue, CancellationToken bounded, CancellationToken caller)
     {
         try
@@ -103,13 +86,9 @@ public sealed partial class QueueReadinessCheck : IHealthCheck
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            return new QueueProbe(queue, HealthStatus.Unhealthy, Reason(ex));
+            return new QueueProbe(queue, HealthStatus.Unhealthy, StorageFailure.Describe(ex));
         }
     }
 
     private sealed record QueueProbe(string Queue, HealthStatus Status, string Problem);
-
-    // AccountKey=…, SharedAccessSignature=…, sig=… (connection strings and SAS query strings).
-    [GeneratedRegex("(AccountKey|SharedAccessSignature|sig)=[^;&\\s]+", RegexOptions.IgnoreCase)]
-    private static partial Regex Secret();
 }

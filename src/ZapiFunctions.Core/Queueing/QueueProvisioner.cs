@@ -28,7 +28,7 @@ public sealed partial class QueueProvisioner(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            LogQueuesNotReady(logger, ex, list);
+            LogQueuesNotReady(logger, list, StorageFailure.Describe(ex));
         }
     }
 
@@ -39,6 +39,6 @@ public sealed partial class QueueProvisioner(
     private static partial void LogQueuesReady(ILogger logger, string queues);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning,
-        Message = "Could not create queues {Queues} at start-up; they will be created on first use")]
-    private static partial void LogQueuesNotReady(ILogger logger, Exception exception, string queues);
+        Message = "Could not create queues {Queues} at start-up ({Reason}); they will be created on first use")]
+    private static partial void LogQueuesNotReady(ILogger logger, string queues, string reason);
 }

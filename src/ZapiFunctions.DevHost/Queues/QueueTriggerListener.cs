@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.DevHost.Queues;
 
@@ -29,12 +30,18 @@ internal sealed partial class QueueTriggerListener(
     {
         LogListening(logger, queueName, settings.BatchSize, settings.MaxDequeueCount, settings.VisibilityTimeout, settings.MaxPollingInterval);
         var delay = MinimumPollingInterval;
+        var reachable = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] batch;
             try
             {
                 batch = (await _queue.ReceiveMessagesAsync(settings.BatchSize, ProcessingLease, stoppingToken)).Value;
+                if (!reachable)
+                {
+                    LogPollRecovered(logger, queueName);
+                    reachable = true;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -44,7 +51,13 @@ internal sealed partial class QueueTriggerListener(
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogPollFailed(logger, ex, queueName);
+                // Once per outage, not once per poll: the back-off polls again every few seconds.
+                if (reachable)
+                {
+                    LogPollFailed(logger, queueName, StorageFailure.Describe(ex));
+                    reachable = false;
+                }
+
                 batch = [];
                 await TryCreateQueueAsync(stoppingToken);
             }
@@ -114,7 +127,7 @@ internal sealed partial class QueueTriggerListener(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogSettleFailed(logger, ex, message.MessageId, queueName);
+            LogSettleFailed(logger, message.MessageId, queueName, StorageFailure.Describe(ex));
         }
     }
 
@@ -144,8 +157,11 @@ internal sealed partial class QueueTriggerListener(
         Message = "Listening to queue {Queue} (batchSize {BatchSize}, maxDequeueCount {MaxDequeueCount}, visibilityTimeout {VisibilityTimeout}, maxPollingInterval {MaxPollingInterval})")]
     private static partial void LogListening(ILogger logger, string queue, int batchSize, int maxDequeueCount, TimeSpan visibilityTimeout, TimeSpan maxPollingInterval);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Polling queue {Queue} failed; backing off")]
-    private static partial void LogPollFailed(ILogger logger, Exception exception, string queue);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Polling queue {Queue} failed ({Reason}); backing off")]
+    private static partial void LogPollFailed(ILogger logger, string queue, string reason);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Polling queue {Queue} works again")]
+    private static partial void LogPollRecovered(ILogger logger, string queue);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error,
         Message = "Message {MessageId} on {Queue} failed (try {DequeueCount} of {MaxDequeueCount})")]
@@ -156,6 +172,6 @@ internal sealed partial class QueueTriggerListener(
         Message = "Message {MessageId} has reached MaxDequeueCount of {MaxDequeueCount}. Moving message to queue '{PoisonQueue}'.")]
     private static partial void LogPoisoned(ILogger logger, string messageId, int maxDequeueCount, string poisonQueue);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Could not settle message {MessageId} on {Queue}; it will be retried when its lease expires")]
-    private static partial void LogSettleFailed(ILogger logger, Exception exception, string messageId, string queue);
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Could not settle message {MessageId} on {Queue} ({Reason}); it will be retried when its lease expires")]
+    private static partial void LogSettleFailed(ILogger logger, string messageId, string queue, string reason);
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.DevHost.Settings;
 
 namespace ZapiFunctions.DevHost.Queues;
 
@@ -19,42 +21,43 @@ internal sealed record QueueTriggerSettings(
 
     public static QueueTriggerSettings Load(string hostJsonPath)
     {
-        using var stream = File.OpenRead(hostJsonPath);
-        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var document = DevHostJson.Read(hostJsonPath, "--DevHost:HostJson");
         if (!document.RootElement.TryGetProperty("extensions", out var extensions)
             || !extensions.TryGetProperty("queues", out var queues))
         {
             return Defaults;
         }
 
-        var batchSize = Int(queues, "batchSize", Defaults.BatchSize);
+        var batchSize = Int(hostJsonPath, queues, "batchSize", Defaults.BatchSize);
         var settings = new QueueTriggerSettings(
             batchSize,
-            Int(queues, "newBatchThreshold", batchSize / 2),
-            Int(queues, "maxDequeueCount", Defaults.MaxDequeueCount),
-            Time(queues, "visibilityTimeout", Defaults.VisibilityTimeout),
-            Time(queues, "maxPollingInterval", Defaults.MaxPollingInterval),
-            queues.TryGetProperty("messageEncoding", out var encoding) ? encoding.GetString() ?? "base64" : "base64");
+            Int(hostJsonPath, queues, "newBatchThreshold", batchSize / 2),
+            Int(hostJsonPath, queues, "maxDequeueCount", Defaults.MaxDequeueCount),
+            Time(hostJsonPath, queues, "visibilityTimeout", Defaults.VisibilityTimeout),
+            Time(hostJsonPath, queues, "maxPollingInterval", Defaults.MaxPollingInterval),
+            queues.TryGetProperty("messageEncoding", out var encoding) && encoding.ValueKind == JsonValueKind.String ? encoding.GetString()! : "base64");
         if (settings.BatchSize is < 1 or > 32 || settings.MaxDequeueCount < 1 || settings.MaxPollingInterval < TimeSpan.FromMilliseconds(100))
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingsException(
                 $"{hostJsonPath}: extensions.queues needs batchSize 1-32, maxDequeueCount >= 1 and maxPollingInterval >= 00:00:00.1.");
         }
 
         if (!settings.MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingsException(
                 $"{hostJsonPath}: extensions.queues.messageEncoding must be base64: the ingest writes Base64 messages.");
         }
 
         return settings;
     }
 
-    private static int Int(JsonElement queues, string name, int fallback) =>
-        queues.TryGetProperty(name, out var value) ? value.GetInt32() : fallback;
+    private static int Int(string path, JsonElement queues, string name, int fallback) =>
+        !queues.TryGetProperty(name, out var value) ? fallback
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
+        : throw new InvalidSettingsException($"{path}: extensions.queues.{name} ({value.GetRawText()}) is not a whole number.");
 
-    private static TimeSpan Time(JsonElement queues, string name, TimeSpan fallback) =>
-        queues.TryGetProperty(name, out var value)
-            ? TimeSpan.Parse(value.GetString()!, CultureInfo.InvariantCulture)
-            : fallback;
+    private static TimeSpan Time(string path, JsonElement queues, string name, TimeSpan fallback) =>
+        !queues.TryGetProperty(name, out var value) ? fallback
+        : value.ValueKind == JsonValueKind.String && TimeSpan.TryParse(value.GetString(), CultureInfo.InvariantCulture, out var time) ? time
+        : throw new InvalidSettingsException($"{path}: extensions.queues.{name} ({value.GetRawText()}) is not a duration: use \"hh:mm:ss\", such as \"00:00:30\".");
 }

@@ -1,3 +1,5 @@
+using ZapiFunctions.Core.Configuration;
+
 namespace ZapiFunctions.DevHost.Settings;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal static class DevHostPaths
         Existing(string.IsNullOrWhiteSpace(configured) ? Path.Combine(RepositoryRoot(), "host.json") : configured);
 
     private static string Existing(string path) =>
-        File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"DevHost: {path} does not exist.", path);
+        File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidSettingsException($"{path} does not exist: give an existing file (--DevHost:SettingsFile, --DevHost:HostJson).");
 
     private static string RepositoryRoot()
     {
@@ -37,7 +39,7 @@ internal static class DevHostPaths
             }
         }
 
-        throw new InvalidOperationException(
-            "DevHost: cannot find the repository root (host.json next to ZapiFunctions.sln); pass --DevHost:SettingsFile and --DevHost:HostJson.");
+        throw new InvalidSettingsException(
+            "The DevHost cannot find the repository root (host.json next to ZapiFunctions.sln); pass --DevHost:SettingsFile and --DevHost:HostJson.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using ZapiFunctions.Core.Configuration;
 
 namespace ZapiFunctions.DevHost.Settings;
 
@@ -11,11 +12,10 @@ internal static class LocalSettingsFile
 {
     public static IConfigurationBuilder AddLocalSettingsFile(this IConfigurationBuilder builder, string path)
     {
-        using var stream = File.OpenRead(path);
-        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var document = DevHostJson.Read(path, "--DevHost:SettingsFile");
         if (!document.RootElement.TryGetProperty("Values", out var values) || values.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidOperationException($"{path} has no \"Values\" object (the local.settings.json format).");
+            throw new InvalidSettingsException($"{path} has no \"Values\" object: use the local.settings.json format (see local.settings.sample.json).");
         }
 
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Configuration.Memory;
 using ZapiFunctions.DevHost.Settings;
 
@@ -28,15 +29,25 @@ internal static class DevHostLogging
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:ZapiFunctions"] = "Information",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+
+            // "Hosting failed to start" repeats, with its stack trace, the failure DevHostApp reports in one line
+            // (a taken port); a background service stopping the host is still logged (Critical).
+            ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
         };
 
     public static void AddDevHostLogging(this WebApplicationBuilder builder)
     {
         var verbose = builder.Configuration.GetValue<bool>(DevHostArguments.VerboseKey);
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultLevels(verbose) });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        if (!verbose)
+        if (verbose)
         {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+        else
+        {
+            builder.Logging.AddConsole(o => o.FormatterName = DevHostConsoleFormatter.Name)
+                .AddConsoleFormatter<DevHostConsoleFormatter, ConsoleFormatterOptions>();
+
             // "Application started", "Hosting environment", "Content root path", "Application is shutting down";
             // "Now listening on" comes from the web host and stays.
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);

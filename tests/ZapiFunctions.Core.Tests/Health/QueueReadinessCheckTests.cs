@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Moq;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Health;
+using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Core.Tests.Health;
@@ -121,7 +122,7 @@ public sealed class QueueReadinessCheckTests
     [InlineData("GET https://a.queue.core.windows.net/q?sv=2024&sig=abc%2Fdef&se=1 failed", "GET https://a.queue.core.windows.net/q?sv=2024&sig=***&se=1 failed")]
     [InlineData("first line\r\nsecond line", "first line")]
     public void Reasons_are_one_line_and_mask_keys_and_signatures(string message, string expected) =>
-        Assert.Equal(expected, QueueReadinessCheck.FirstLine(message));
+        Assert.Equal(expected, StorageFailure.FirstLine(message));
 
     private static Task<HealthCheckResult> Check(QueueServiceClient service, TimeSpan? timeout = null) =>
         new QueueReadinessCheck(service, Options, timeout ?? QueueReadinessCheck.DefaultTimeout)

@@ -144,7 +144,7 @@ public sealed class DevHostProcess : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static string DevHostAssembly()
+    internal static string DevHostAssembly()
     {
         var configuration = typeof(DevHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var path = Path.Combine(RepositoryRoot.Path, "src", "ZapiFunctions.DevHost", "bin", configuration, "net10.0", "ZapiFunctions.DevHost.dll");

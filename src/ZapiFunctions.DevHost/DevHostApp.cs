@@ -1,0 +1,96 @@
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Ingest;
+using ZapiFunctions.DevHost.Queues;
+using ZapiFunctions.DevHost.Settings;
+using ZapiFunctions.DevHost.Telemetry;
+
+namespace ZapiFunctions.DevHost;
+
+/// <summary>
+/// The local stand-in for the Azure Functions runtime: same handler, same processor, same settings files.
+/// Anything a user can get wrong (settings, files, the port) ends the process with one <c>error: …</c> line per
+/// problem and a non-zero exit code, never a stack trace.
+/// </summary>
+internal static class DevHostApp
+{
+    /// <summary>Exit code when the DevHost could not start for a reason other than its settings (e.g. the port is taken).</summary>
+    public const int CannotStart = 1;
+
+    public static int Run(string[] args, TextWriter error)
+    {
+        try
+        {
+            var (app, settingsFile, hostJson) = Build(args);
+            using (app)
+            {
+                if (StartupProblems.Report(app.Services, error))
+                {
+                    return StartupProblems.ExitCode;
+                }
+
+                var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ZapiFunctions.DevHost");
+                DevHostLog.Started(logger, settingsFile, hostJson);
+                app.Run();
+            }
+
+            return 0;
+        }
+        catch (InvalidSettingsException ex)
+        {
+            StartupProblems.Report(ex.Problems, error);
+            return StartupProblems.ExitCode;
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException)
+        {
+            error.WriteLine($"error: {ex.Message} Stop the other process, or choose another address with --urls (e.g. --urls http://127.0.0.1:7072).");
+            return CannotStart;
+        }
+#pragma warning disable CA1031 // Last resort: whatever else stops start-up is still one line, not a stack trace.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            error.WriteLine($"error: the DevHost could not start: {ex.Message.Split('\n', 2)[0].Trim()} ({ex.GetType().Name})");
+            return CannotStart;
+        }
+    }
+
+    private static (WebApplication App, string SettingsFile, string HostJson) Build(string[] args)
+    {
+        args = DevHostArguments.Normalize(args); // --verbose
+        var builder = WebApplication.CreateSlimBuilder(args);
+
+        // Settings: local.settings.json "Values" (as func start reads them), then environment, then command line.
+        var settingsFile = DevHostPaths.SettingsFile(builder.Configuration["DevHost:SettingsFile"]);
+        var hostJson = DevHostPaths.HostJson(builder.Configuration["DevHost:HostJson"]);
+        builder.Configuration.Sources.Insert(0, new ConfigurationBuilder().AddLocalSettingsFile(settingsFile).Sources[0]);
+        DevHostUrls.Resolve(builder.Configuration).ApplyTo(builder.WebHost);
+        builder.AddDevHostLogging();
+        builder.AddDevHostTelemetry();
+
+        builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Application);
+        builder.Services.AddZapiErroredSends(builder.Configuration);
+        var queueSettings = QueueTriggerSettings.Load(hostJson);
+        builder.Services.AddHostedService(sp => new QueueTriggerListener(
+            sp.GetRequiredService<QueueServiceClient>(),
+            sp.GetRequiredService<IOptions<ZapiOptions>>().Value.ErroredSendsQueue,
+            queueSettings,
+            async (message, ct) =>
+            {
+                await using var scope = sp.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message.Body, message.DequeueCount, ct);
+            },
+            sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
+
+        var app = builder.Build();
+
+        // Every method reaches the handler, which answers 405 itself, as under Functions.
+        app.Map("/api/" + IngestRoutes.OnSend, (HttpContext context, OnSendHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted));
+        app.MapDevHostHealth();
+        return (app, settingsFile, hostJson);
+    }
+}
