@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
 using ZapiFunctions.DevHost.Settings;
 
 namespace ZapiFunctions.DevHost.Telemetry;
