@@ -18,16 +18,17 @@ public sealed class Azurite : IAsyncDisposable
     private Azurite(string executable)
     {
         _executable = executable;
-        BlobPort = LoopbackPort.Free();
-        QueuePort = LoopbackPort.Free();
-        TablePort = LoopbackPort.Free();
+        PickPorts();
     }
 
-    public int BlobPort { get; }
+    public int BlobPort { get; private set; }
 
-    public int QueuePort { get; }
+    public int QueuePort { get; private set; }
 
-    public int TablePort { get; }
+    public int TablePort { get; private set; }
+
+    /// <summary>What the emulator printed (kept to explain a failed start).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
 
     /// <summary>A connection string for this instance, in the form the app reads from AzureWebJobsStorage.</summary>
     public string ConnectionString =>
@@ -47,8 +48,19 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         var azurite = new Azurite(executable);
-        await azurite.StartAgainAsync();
-        return azurite;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await azurite.StartAgainAsync();
+                return azurite;
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+                // A free port was taken by another process between choosing it and Azurite binding it: choose again.
+                azurite.PickPorts();
+            }
+        }
     }
 
     /// <summary>A queue client for test assertions (Base64, like the app).</summary>
@@ -76,17 +88,29 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
+        var process = _process;
         var service = new QueueServiceClient(ConnectionString, new QueueClientOptions { Retry = { MaxRetries = 0 } });
         await Poll.UntilAsync(
-            async () => (await service.GetPropertiesAsync()).GetRawResponse().Status,
-            status => status == 200,
+            async () => process.HasExited ? -1 : (await service.GetPropertiesAsync()).GetRawResponse().Status,
+            status => status is 200 or -1,
             TimeSpan.FromSeconds(60),
             "Azurite's queue service");
+        if (process.HasExited)
+        {
+            throw new AzuriteExitedException($"Azurite exited at start (code {process.ExitCode}): {string.Join(" | ", Output)}");
+        }
+    }
+
+    private void PickPorts()
+    {
+        BlobPort = LoopbackPort.Free();
+        QueuePort = LoopbackPort.Free();
+        TablePort = LoopbackPort.Free();
     }
 
     /// <summary>Kills the emulator (an outage); its in-memory data is gone.</summary>
@@ -104,4 +128,6 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    /// <summary>Azurite's process ended while starting (typically a port taken meanwhile).</summary>
+    private sealed class AzuriteExitedException(string message) : Exception(message);
 }
