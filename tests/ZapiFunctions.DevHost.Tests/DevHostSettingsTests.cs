@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.DevHost.Queues;
 using ZapiFunctions.DevHost.Settings;
 using ZapiFunctions.Testing;
@@ -38,9 +39,12 @@ public sealed class DevHostSettingsTests : IDisposable
     [Theory]
     [InlineData("""{ "extensions": { "queues": { "messageEncoding": "none" } } }""", "base64")]
     [InlineData("""{ "extensions": { "queues": { "batchSize": 64 } } }""", "batchSize")]
+    [InlineData("""{ "extensions": { "queues": { "batchSize": "ten" } } }""", "extensions.queues.batchSize (\"ten\") is not a whole number.")]
+    [InlineData("""{ "extensions": { "queues": { "visibilityTimeout": "30s" } } }""", "extensions.queues.visibilityTimeout (\"30s\") is not a duration: use \"hh:mm:ss\"")]
+    [InlineData("""{ "extensions": { "queues": { "maxDequeueCount": 5, } """, "is not valid JSON (line 1): fix it, or give another file with --DevHost:HostJson.")]
     public void Settings_the_devhost_cannot_honour_are_refused(string json, string named)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => QueueTriggerSettings.Load(Write("host.json", json)));
+        var ex = Assert.Throws<InvalidSettingsException>(() => QueueTriggerSettings.Load(Write("host.json", json)));
 
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }
@@ -59,7 +63,7 @@ public sealed class DevHostSettingsTests : IDisposable
     [Fact]
     public void A_file_without_values_is_refused_saying_so()
     {
-        var ex = Assert.Throws<InvalidOperationException>(
+        var ex = Assert.Throws<InvalidSettingsException>(
             () => new ConfigurationBuilder().AddLocalSettingsFile(Write("x.json", """{ "Zapi": {} }""")));
 
         Assert.Contains("Values", ex.Message, StringComparison.Ordinal);
