@@ -36,13 +36,22 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Errored sends in 15 minutes above which to alert.')
+@description('Errored sends of one category in 15 minutes above which to alert.')
 @minValue(1)
 param erroredSendsAlertThreshold int = 50
 
 @description('Ingest 5xx answers in 15 minutes above which to alert.')
 @minValue(0)
 param ingestFailuresAlertThreshold int = 5
+
+@description('Age, minutes, of the oldest message in zapi-deliveries or zapi-errored-sends above which to alert.')
+@minValue(1)
+param backlogAgeAlertMinutes int = 30
+
+@description('Hours without any callback from Z-API after which to alert; 0 turns that alert off.')
+@minValue(0)
+@maxValue(48)
+param silenceAlertHours int = 24
 
 @description('Optional: your principal id, granted the storage data roles to debug against Azure (azd sets AZURE_PRINCIPAL_ID).')
 param principalId string = ''
@@ -146,6 +155,18 @@ module alerts 'app/alerts.bicep' = {
     erroredSendsQueueName: erroredSendsQueueName
     erroredSendsThreshold: erroredSendsAlertThreshold
     ingestFailuresThreshold: ingestFailuresAlertThreshold
+    backlogAgeMinutes: backlogAgeAlertMinutes
+    silenceHours: silenceAlertHours
+  }
+}
+
+module workbook 'app/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    displayName: 'ZapiFunctions (${environmentName})'
   }
 }
 
@@ -160,3 +181,7 @@ output ZAPI_DELIVERIES_QUEUE string = deliveriesQueueName
 output ZAPI_ERRORED_SENDS_QUEUE string = erroredSendsQueueName
 output ZAPI_ERRORED_SENDS_TABLE string = erroredSendsTableName
 output ALERT_RULE_NAMES array = alerts.outputs.alertRuleNames
+@description('Resource id of the operations workbook (Application Insights > Workbooks).')
+output ZAPI_WORKBOOK_ID string = workbook.outputs.id
+@description('Opens the operations workbook in the Azure portal.')
+output ZAPI_WORKBOOK_URL string = workbook.outputs.portalUrl

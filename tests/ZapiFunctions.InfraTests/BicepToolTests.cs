@@ -13,6 +13,7 @@ public sealed class BicepToolTests
     [InlineData("app/identity.bicep")]
     [InlineData("app/roles.bicep")]
     [InlineData("app/alerts.bicep")]
+    [InlineData("app/workbook.bicep")]
     public void Lint_is_clean_with_no_warnings(string file)
     {
         var (code, output) = Bicep.Run("lint", file);

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using ZapiFunctions.Core.Configuration;
-using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.InfraTests.Support;
 using ZapiFunctions.Testing;
@@ -81,20 +79,6 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
         Assert.Equal($"https://{ArmTemplate.Unresolved}/{prefix}/{IngestRoutes.OnSend}", url);
     }
 
-    [Fact]
-    public void Alerts_cover_poison_messages_errored_send_spikes_and_ingest_failures()
-    {
-        var alerts = infra.Alerts;
-        var rules = alerts.Evaluate(alerts.Json["variables"]!["rules"])!.AsArray().Select(r => r!).ToList();
-        string Query(string suffix) => (string)rules.Single(r => ((string)r["name"]!).EndsWith(suffix, StringComparison.Ordinal))["query"]!;
-
-        Assert.Single(alerts.OfType("Microsoft.Insights/actionGroups"));
-        Assert.Equal(3, rules.Count);
-        Assert.Contains($"\"{Defaults.ErroredSendsQueue}-poison\"", Query("-poison-messages"), StringComparison.Ordinal);
-        Assert.Contains($"startswith \"{LogPrefix(typeof(ErroredSendProcessor))}\"", Query("-errored-sends-spike"), StringComparison.Ordinal);
-        Assert.Contains($"startswith \"{LogPrefix(typeof(OnSendHandler), LogLevel.Error)}\"", Query("-ingest-failures"), StringComparison.Ordinal);
-    }
-
     private static string Key(string property) => $"Zapi__{property}";
 
     private static string Text(object? value) => value switch
@@ -105,13 +89,4 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
-
-    /// <summary>The literal start of the (single) warning-or-above log message a type defines, before its first placeholder.</summary>
-    private static string LogPrefix(Type type, LogLevel level = LogLevel.Warning)
-    {
-        var message = type.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)
-            .Select(m => m.GetCustomAttribute<LoggerMessageAttribute>())
-            .Single(a => a is not null && a.Level == level)!.Message;
-        return message[..message.IndexOf('{', StringComparison.Ordinal)];
-    }
 }

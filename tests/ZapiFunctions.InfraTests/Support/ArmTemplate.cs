@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ZapiFunctions.InfraTests.Support;
@@ -7,8 +8,9 @@ namespace ZapiFunctions.InfraTests.Support;
 /// <summary>
 /// A compiled template (or a module's nested template) with the parameter values its caller passes, and just
 /// enough of the ARM expression language to read names and settings: string/number literals, parameters(),
-/// variables(), format(), string(), length(), copyIndex(), subscriptionResourceId(), property and index access.
-/// Anything else (reference(), uniqueString(), …) evaluates to <see cref="Unresolved"/>.
+/// variables(), format(), string(), length(), copyIndex(), subscriptionResourceId(), replace(), empty(), if(), the
+/// comparisons and logical functions, max()/min(), true()/false()/null(), property and index access.
+/// Anything else (reference(), uniqueString(), guid(), …) evaluates to <see cref="Unresolved"/>.
 /// </summary>
 internal sealed class ArmTemplate
 {
@@ -31,6 +33,37 @@ internal sealed class ArmTemplate
 
     public static ArmTemplate Root(JsonObject template, IReadOnlyDictionary<string, JsonNode?>? parameters = null) =>
         new(template, parameters?.ToDictionary(p => p.Key, p => p.Value) ?? [], "main");
+
+    /// <summary>The same template deployed with other parameter values (no rebuild).</summary>
+    public ArmTemplate With(IReadOnlyDictionary<string, JsonNode?> parameters)
+    {
+        var merged = new Dictionary<string, JsonNode?>(_parameters);
+        foreach (var (name, value) in parameters)
+        {
+            merged[name] = value;
+        }
+
+        return new ArmTemplate(Json, merged, Name);
+    }
+
+    /// <summary>
+    /// The resources of <paramref name="type"/> this deployment creates: one per copy index of a loop, none when the
+    /// resource's (or that index's) condition is false. <c>Index</c> is the copy index to evaluate the resource with.
+    /// </summary>
+    public IEnumerable<(JsonObject Resource, int Index)> Deployed(string type)
+    {
+        foreach (var resource in OfType(type))
+        {
+            var count = resource["copy"] is { } copy ? (int)Evaluate(copy["count"])!.GetValue<long>() : 1;
+            for (var i = 0; i < count; i++)
+            {
+                if (resource["condition"] is not { } condition || IsTrue(Evaluate(condition, i)))
+                {
+                    yield return (resource, i);
+                }
+            }
+        }
+    }
 
     /// <summary>The nested template of module <paramref name="deploymentName"/>, with its parameters evaluated here.</summary>
     public ArmTemplate Module(string deploymentName)
@@ -90,6 +123,10 @@ internal sealed class ArmTemplate
     }
 
     private JsonNode? Variable(string name) => Evaluate(Json["variables"]?[name]);
+
+    private static bool IsTrue(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b)
+        ? b
+        : throw new InvalidOperationException($"Not a boolean: {node?.ToJsonString() ?? "null"}");
 
     private sealed class Parser(string text, ArmTemplate template, int copyIndex)
     {
@@ -166,10 +203,36 @@ internal sealed class ArmTemplate
             "length" => args[0] is JsonArray a ? JsonValue.Create((long)a.Count) : JsonValue.Create(Unresolved),
             "string" => JsonValue.Create(AsString(args[0])),
             "format" => JsonValue.Create(Format(AsString(args[0]), args.Skip(1).Select(AsString).ToArray())),
+            "replace" => JsonValue.Create(AsString(args[0]).Replace(AsString(args[1]), AsString(args[2]), StringComparison.Ordinal)),
             "subscriptionresourceid" => JsonValue.Create(
                 $"/subscriptions/{Unresolved}/providers/{AsString(args[0])}/{string.Join('/', args.Skip(1).Select(AsString))}"),
+            "true" => JsonValue.Create(true),
+            "false" => JsonValue.Create(false),
+            "null" => null,
+            "empty" => JsonValue.Create(args[0] switch
+            {
+                null => true,
+                JsonArray a => a.Count == 0,
+                JsonObject o => o.Count == 0,
+                _ => AsString(args[0]).Length == 0,
+            }),
+            "if" => IsTrue(args[0]) ? args[1] : args[2],
+            "not" => JsonValue.Create(!IsTrue(args[0])),
+            "and" => JsonValue.Create(args.All(IsTrue)),
+            "or" => JsonValue.Create(args.Any(IsTrue)),
+            "equals" => JsonValue.Create(JsonNode.DeepEquals(args[0], args[1])),
+            "greater" => JsonValue.Create(Number(args[0]) > Number(args[1])),
+            "greaterorequals" => JsonValue.Create(Number(args[0]) >= Number(args[1])),
+            "less" => JsonValue.Create(Number(args[0]) < Number(args[1])),
+            "lessorequals" => JsonValue.Create(Number(args[0]) <= Number(args[1])),
+            "max" => JsonValue.Create(args.Max(Number)),
+            "min" => JsonValue.Create(args.Min(Number)),
             _ => JsonValue.Create(Unresolved),
         };
+
+        private static long Number(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? long.Parse(v.ToJsonString(), CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"Not a number: {node?.ToJsonString() ?? "null"}");
 
         private static string Format(string format, string[] args)
         {

@@ -25,6 +25,11 @@ public sealed class CompiledInfra
 
     internal ArmTemplate Alerts => Main.Module("alerts");
 
+    internal ArmTemplate Workbook => Main.Module("workbook");
+
+    /// <summary>The alerts module as deployed with these main.bicep parameters (the same build, evaluated again).</summary>
+    internal ArmTemplate AlertsWith(IReadOnlyDictionary<string, JsonNode?> parameters) => Main.With(parameters).Module("alerts");
+
     /// <summary>The function app's app settings, evaluated.</summary>
     internal JsonObject AppSettings
     {
