@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Ingest;
+using ZapiFunctions.DevHost.Backlog;
 using ZapiFunctions.DevHost.Queues;
 using ZapiFunctions.DevHost.Settings;
 using ZapiFunctions.DevHost.Telemetry;
@@ -73,6 +74,7 @@ internal static class DevHostApp
 
         builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Application);
         builder.Services.AddZapiErroredSends(builder.Configuration);
+        builder.AddDevHostBacklog();
         var queueSettings = QueueTriggerSettings.Load(hostJson);
         builder.Services.AddHostedService(sp => new QueueTriggerListener(
             sp.GetRequiredService<QueueServiceClient>(),

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Health;
 using ZapiFunctions.Core.Ingest;
+using ZapiFunctions.Core.Operations.Backlog;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
 
@@ -19,7 +20,8 @@ public static class IngestServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="OnSendHandler"/>, validated <see cref="ZapiOptions"/> (checked at start-up), the queue
-    /// client from <c>AzureWebJobsStorage</c>, start-up queue creation and telemetry instruments.
+    /// client from <c>AzureWebJobsStorage</c>, start-up queue creation, telemetry instruments and the queue backlog
+    /// gauges (<see cref="BacklogMonitor"/>, read when the host says).
     /// </summary>
     public static IServiceCollection AddZapiIngest(
         this IServiceCollection services, IConfiguration configuration, TransportSecurity transport)
@@ -41,6 +43,7 @@ public static class IngestServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ZapiOptions>>(), transport, sp.GetRequiredService<ILogger<IngestStartupReport>>()));
         services.AddHostedService<QueueProvisioner>();
         services.AddZapiHealthChecks();
+        services.AddZapiBacklog(configuration);
         return services;
     }
 
@@ -99,7 +102,8 @@ public static class IngestServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageSettingsValidator.Checked>>(new StorageSettingsValidator(configuration)));
     }
 
-    private static void ConfigureQueueOptions(QueueClientOptions options)
+    /// <summary>Base64 messages and retries bounded for a webhook's latency.</summary>
+    internal static void ConfigureQueueOptions(QueueClientOptions options)
     {
         options.MessageEncoding = QueueMessageEncoding.Base64;
         options.Retry.Mode = RetryMode.Exponential;

@@ -19,4 +19,19 @@ public static class ZapiTelemetry
 
     /// <summary>Counter: errored sends newly recorded, tagged <c>category</c> and <c>instance_id</c>.</summary>
     public const string ErroredSends = "zapi.errored_sends";
+
+    /// <summary>
+    /// Observable gauge: approximate number of messages in a queue, tagged <c>queue</c> (the queue's name), unit
+    /// <c>{message}</c>. Published for the deliveries queue, the errored-sends queue and its poison queue.
+    /// </summary>
+    public const string QueueDepth = "zapi.queue.depth";
+
+    /// <summary>
+    /// Observable gauge: seconds since the message at the front of a queue was inserted (0 when the queue is empty
+    /// or does not exist), tagged <c>queue</c>, unit <c>s</c>.
+    /// </summary>
+    public const string QueueOldestAge = "zapi.queue.oldest_age";
+
+    /// <summary>The tag naming the queue on <see cref="QueueDepth"/>, <see cref="QueueOldestAge"/> and <see cref="EnqueueDuration"/>.</summary>
+    public const string QueueTag = "queue";
 }

@@ -1,0 +1,228 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Queueing;
+
+namespace ZapiFunctions.Core.Operations;
+
+/// <summary>
+/// What happened to one callback, from storage alone: queued (an envelope for it in the deliveries or errored-sends
+/// queue), processed (its <c>ZapiErroredSends</c> row), notified (the row's <c>NotifiedAt</c>) and poisoned (an envelope
+/// for it in the poison queue). Queues are peeked, not received, so the lookup changes nothing; a peek sees only the
+/// first <see cref="PeekLimit"/> visible messages (one being processed or waiting for a retry is invisible).
+/// </summary>
+public sealed class CallbackTrace(QueueClient deliveries, QueueClient erroredSends, QueueClient poison, TableClient table)
+{
+    /// <summary>The most messages one peek returns (a Storage limit).</summary>
+    public const int PeekLimit = 32;
+
+    /// <summary>
+    /// Finds every trace of <paramref name="messageId"/> (Z-API's <c>messageId</c>), only for
+    /// <paramref name="instanceId"/> when given.
+    /// </summary>
+    public async Task<CallbackTraceResult> FindAsync(string messageId, string? instanceId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        instanceId = string.IsNullOrWhiteSpace(instanceId) ? null : instanceId;
+        var steps = new List<TraceStep>();
+        var missing = new List<TraceMiss>();
+        var warnings = new List<string>();
+
+        var queued = new List<QueuedStep>();
+        foreach (var queue in new[] { deliveries, erroredSends })
+        {
+            queued.AddRange((await PeekAsync(queue, messageId, instanceId, warnings, cancellationToken))
+                .Select(m => new QueuedStep(m.Envelope.ReceivedAt, queue.Name, m.MessageId, m.InsertedOn, m.Envelope)));
+        }
+
+        steps.AddRange(queued);
+
+        // A delivered callback (no error) is only queued for consumers: it is never recorded, notified or poisoned.
+        var deliveredOnly = queued.Count > 0 && queued.All(q => q.Queue == deliveries.Name && q.Field("error") is null);
+        var rows = await RowsAsync(messageId, instanceId, cancellationToken);
+        if (queued.Count == 0)
+        {
+            missing.Add(new TraceMiss(TraceStages.Queued, rows.Count > 0
+                ? $"not among the first {PeekLimit} visible messages of {deliveries.Name} and {erroredSends.Name}: processing takes a message off its queue"
+                : $"no envelope for it among the first {PeekLimit} visible messages of {deliveries.Name} and {erroredSends.Name}"));
+        }
+
+        steps.AddRange(rows.Select(row => new ProcessedStep(row)));
+        if (rows.Count == 0)
+        {
+            missing.Add(new TraceMiss(TraceStages.Processed, deliveredOnly
+                ? $"no row for it in {table.Name}: it was delivered, and only failed sends are recorded"
+                : $"no row for it in {table.Name}"));
+        }
+
+        steps.AddRange(rows.Where(r => r.NotifiedAt is not null).Select(r => new NotifiedStep(r, r.NotifiedAt!.Value)));
+        if (!rows.Any(r => r.NotifiedAt is not null))
+        {
+            missing.Add(new TraceMiss(TraceStages.Notified, rows.Count == 0
+                ? "nothing was recorded, so nothing was notified"
+                : $"its {table.Name} row has no NotifiedAt: notifications are off (Zapi__NotifyUrl), or the endpoint has not accepted one yet"));
+        }
+
+        var poisoned = (await PeekAsync(poison, messageId, instanceId, warnings, cancellationToken))
+            .Select(m => new PoisonedStep(m.InsertedOn ?? m.Envelope.ReceivedAt, poison.Name, m.MessageId, m.InsertedOn, m.Envelope))
+            .ToList();
+        steps.AddRange(poisoned);
+        if (poisoned.Count == 0)
+        {
+            missing.Add(new TraceMiss(TraceStages.Poisoned, $"no message for it among the first {PeekLimit} visible messages of {poison.Name}"));
+        }
+
+        return new CallbackTraceResult(
+            messageId, instanceId, [.. steps.OrderBy(s => s.At).ThenBy(s => TraceStages.Order(s.Stage))], missing, warnings);
+    }
+
+    private static async Task<List<PeekedEnvelope>> PeekAsync(
+        QueueClient queue, string messageId, string? instanceId, List<string> warnings, CancellationToken cancellationToken)
+    {
+        Azure.Storage.Queues.Models.PeekedMessage[] messages;
+        try
+        {
+            messages = (await queue.PeekMessagesAsync(PeekLimit, cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return []; // The queue does not exist yet: nothing was ever queued there.
+        }
+        catch (FormatException)
+        {
+            // The client decodes Base64 (what the app writes) and refuses the whole peek if one message is not.
+            warnings.Add($"{queue.Name} was not searched: one of its first {PeekLimit} messages is not Base64, so none could be read");
+            return [];
+        }
+
+        var found = new List<PeekedEnvelope>();
+        foreach (var message in messages)
+        {
+            CallbackEnvelope envelope;
+            try
+            {
+                envelope = EnvelopeReader.Read(message.Body);
+            }
+            catch (InvalidEnvelopeException)
+            {
+                continue; // Not an envelope: it cannot be this callback ('zapi poison peek' shows such messages).
+            }
+
+            if (Field(envelope, "messageId") == messageId && (instanceId is null || Field(envelope, "instanceId") == instanceId))
+            {
+                found.Add(new PeekedEnvelope(message.MessageId, message.InsertedOn, envelope));
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<IReadOnlyList<ErroredSendEntity>> RowsAsync(string messageId, string? instanceId, CancellationToken cancellationToken)
+    {
+        var rowKey = TableKeys.Encode(messageId);
+        try
+        {
+            if (instanceId is not null)
+            {
+                var row = await table.GetEntityIfExistsAsync<ErroredSendEntity>(TableKeys.Encode(instanceId), rowKey, cancellationToken: cancellationToken);
+                return row.HasValue ? [row.Value!] : [];
+            }
+
+            var rows = new List<ErroredSendEntity>();
+            await foreach (var row in table.QueryAsync<ErroredSendEntity>(TableClient.CreateQueryFilter($"RowKey eq {rowKey}"), cancellationToken: cancellationToken))
+            {
+                rows.Add(row);
+            }
+
+            return rows;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return []; // No table yet: nothing has failed.
+        }
+    }
+
+    /// <summary>A string field of the envelope's callback, or null.</summary>
+    internal static string? Field(CallbackEnvelope envelope, string name) =>
+        envelope.Callback.ValueKind == JsonValueKind.Object
+            && envelope.Callback.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+
+    private sealed record PeekedEnvelope(string MessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope);
+}
+
+/// <summary>The stages of a trace, in their natural order.</summary>
+public static class TraceStages
+{
+    /// <summary>Accepted by the webhook and waiting in the deliveries or errored-sends queue.</summary>
+    public const string Queued = "queued";
+
+    /// <summary>Recorded in the errored-sends table by the ErroredSend function.</summary>
+    public const string Processed = "processed";
+
+    /// <summary>The team's notify endpoint accepted the notification.</summary>
+    public const string Notified = "notified";
+
+    /// <summary>In the poison queue after failing every try.</summary>
+    public const string Poisoned = "poisoned";
+
+    private static readonly string[] InOrder = [Queued, Processed, Notified, Poisoned];
+
+    /// <summary>All stages, in order.</summary>
+    public static IReadOnlyList<string> All => InOrder;
+
+    /// <summary>The position of <paramref name="stage"/> in <see cref="All"/>.</summary>
+    public static int Order(string stage) => Array.IndexOf(InOrder, stage);
+}
+
+/// <summary>Everything found about one callback.</summary>
+/// <param name="MessageId">The message id looked up.</param>
+/// <param name="InstanceId">The instance it was limited to, if any.</param>
+/// <param name="Steps">What was found, in time order.</param>
+/// <param name="Missing">The stages with nothing found, each with what was looked at.</param>
+/// <param name="Warnings">Places that could not be searched, one line each.</param>
+public sealed record CallbackTraceResult(
+    string MessageId, string? InstanceId, IReadOnlyList<TraceStep> Steps, IReadOnlyList<TraceMiss> Missing, IReadOnlyList<string> Warnings)
+{
+    /// <summary>True when any stage was found.</summary>
+    public bool Found => Steps.Count > 0;
+}
+
+/// <summary>A stage with nothing found, and where the lookup looked.</summary>
+public sealed record TraceMiss(string Stage, string Reason);
+
+/// <summary>One thing found about a callback, at the time it happened.</summary>
+public abstract record TraceStep(string Stage, DateTimeOffset At);
+
+/// <summary>An envelope for the callback in a queue.</summary>
+/// <param name="Stage">The stage this message shows.</param>
+/// <param name="At">When it happened.</param>
+/// <param name="Queue">The queue holding it.</param>
+/// <param name="QueueMessageId">The queue message's id (what <c>zapi poison replay --id</c> takes).</param>
+/// <param name="InsertedOn">When the message entered that queue.</param>
+/// <param name="Envelope">The envelope: received-at, request id and the callback as received.</param>
+public abstract record QueueMessageStep(
+    string Stage, DateTimeOffset At, string Queue, string QueueMessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope)
+    : TraceStep(Stage, At)
+{
+    /// <summary>A string field of the callback (<c>phone</c>, <c>instanceId</c>, <c>error</c>…), or null.</summary>
+    public string? Field(string name) => CallbackTrace.Field(Envelope, name);
+}
+
+/// <summary>Waiting in the deliveries or errored-sends queue; <see cref="TraceStep.At"/> is when the webhook received it.</summary>
+public sealed record QueuedStep(DateTimeOffset At, string Queue, string QueueMessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope)
+    : QueueMessageStep(TraceStages.Queued, At, Queue, QueueMessageId, InsertedOn, Envelope);
+
+/// <summary>In the poison queue; <see cref="TraceStep.At"/> is when it was moved there.</summary>
+public sealed record PoisonedStep(DateTimeOffset At, string Queue, string QueueMessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope)
+    : QueueMessageStep(TraceStages.Poisoned, At, Queue, QueueMessageId, InsertedOn, Envelope);
+
+/// <summary>Recorded in the errored-sends table; <see cref="TraceStep.At"/> is its first occurrence.</summary>
+public sealed record ProcessedStep(ErroredSendEntity Row) : TraceStep(TraceStages.Processed, Row.FirstSeen);
+
+/// <summary>The notify endpoint accepted the notification at <see cref="TraceStep.At"/>.</summary>
+public sealed record NotifiedStep(ErroredSendEntity Row, DateTimeOffset NotifiedAt) : TraceStep(TraceStages.Notified, NotifiedAt);
