@@ -89,6 +89,11 @@ internal static class ZapiCli
         {
             return await Fail(console, "HTTP request failed: " + ex.Message, ExitCodes.Failed);
         }
+        catch (FormatException ex)
+        {
+            // The queue clients decode Base64 (what the app writes); one message written otherwise fails the whole read.
+            return await Fail(console, $"A queue holds a message that is not Base64 ({FirstLine(ex.Message)}), so it could not be read; the app writes Base64 only. Inspect or remove it with Azure Storage Explorer or 'az storage message peek'.", ExitCodes.Failed);
+        }
         catch (AggregateException ex) when (ex.InnerException is RequestFailedException inner)
         {
             return await Fail(console, $"Storage unreachable: {FirstLine(inner.Message)}", ExitCodes.Failed);

@@ -78,6 +78,20 @@ public sealed class StorageCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_poison_message_that_is_not_base64_is_one_line_not_a_stack_trace()
+    {
+        var raw = new QueueClient(_azurite.ConnectionString, "zapi-errored-sends-poison");
+        await raw.CreateIfNotExistsAsync();
+        await raw.SendMessageAsync("{not base64: written by hand}");
+
+        var (code, _, error) = await Run("poison", "peek");
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: A queue holds a message that is not Base64", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Errored_list_since_filters_by_last_seen()
     {
         await Record("inst-a", "M-1", "Phone number does not exist", "req-1");
