@@ -104,9 +104,16 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsStorage__tableServiceUri: tableEndpoint
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
-      // Entra-authenticated ingestion (the component has local auth disabled).
+      // Telemetry (host.json "telemetryMode": "OpenTelemetry"): the host and the worker each export with the Azure
+      // Monitor exporter to this resource, Entra-authenticated as the app's identity (the component has local auth
+      // disabled; the identity has Monitoring Metrics Publisher). The worker reads both settings in
+      // src/ZapiFunctions.Core/Telemetry (AddZapiTelemetry).
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      // Keep every trace in the host's exporter too (its default may rate-limit): one request record per callback.
+      // The worker sets its sampler in code (SamplingRatio 1.0), which takes precedence over these there.
+      OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage'
+      OTEL_TRACES_SAMPLER_ARG: '1.0'
       Zapi__DeliveriesQueue: deliveriesQueueName
       Zapi__ErroredSendsQueue: erroredSendsQueueName
       Zapi__ErroredSendsTable: erroredSendsTableName

@@ -1,7 +1,9 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions;
 
@@ -18,6 +20,11 @@ public static class ZapiFunctionsApp
 
         // ASP.NET Core integration: HTTP triggers receive a real HttpRequest, so Core's handler runs unchanged.
         builder.ConfigureFunctionsWebApplication();
+
+        // Telemetry first: its hosted services start before the others, whose start-up logs are then exported too.
+        // The worker's defaults tell the host that the worker exports its own telemetry (host.json "telemetryMode":
+        // "OpenTelemetry") and add the worker's invocation activities and resource (service name, region).
+        builder.Services.AddZapiTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 
         // The Functions front end terminates TLS and httpsOnly (infra) refuses plain HTTP; whether the scheme reaches
         // the worker as the client's could not be confirmed in the host's source, so the handler leaves it to the platform.

@@ -22,9 +22,41 @@ public sealed partial class ErroredSendProcessor(
     public async Task<ErroredSendOutcome> ProcessAsync(BinaryData message, long dequeueCount, CancellationToken cancellationToken)
     {
         var envelope = EnvelopeReader.Read(message);
-        using var activity = StartActivity(envelope);
+        using var activity = StartActivity(envelope, Activity.Current);
         activity?.SetTag("zapi.dequeue_count", dequeueCount);
+        try
+        {
+            return await ProcessAsync(envelope, dequeueCount, activity, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The exception's first line (secrets masked): never the callback, so never a phone number.
+            activity?.SetStatus(ActivityStatusCode.Error, $"{ex.GetType().Name}: {StorageFailure.Describe(ex)}");
+            throw;
+        }
+    }
 
+    /// <summary>
+    /// Starts <c>zapi.errored_send</c> in the ingest request's trace (parent: the envelope's <c>traceParent</c>), so
+    /// one callback is one trace from the HTTP request to the notification, and links it to
+    /// <paramref name="invocation"/> (the trigger's own activity, if any), since this runs in another invocation,
+    /// possibly more than once. An envelope without a valid <c>traceParent</c> starts a new trace under the invocation.
+    /// </summary>
+    internal static Activity? StartActivity(CallbackEnvelope envelope, Activity? invocation)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var parent = ActivityContext.TryParse(envelope.TraceParent, null, isRemote: true, out var ingest)
+            ? ingest
+            : invocation?.Context ?? default;
+        ActivityLink[]? links = invocation is not null && parent != invocation.Context ? [new ActivityLink(invocation.Context)] : null;
+        var activity = ZapiTelemetry.Source.StartActivity("zapi.errored_send", ActivityKind.Consumer, parent, links: links);
+        activity?.SetTag("zapi.request_id", envelope.RequestId);
+        return activity;
+    }
+
+    private async Task<ErroredSendOutcome> ProcessAsync(
+        CallbackEnvelope envelope, long dequeueCount, Activity? activity, CancellationToken cancellationToken)
+    {
         var parsed = CallbackParser.Parse(envelope.Callback);
         if (parsed.Callback is not { } callback)
         {
@@ -67,18 +99,6 @@ public sealed partial class ErroredSendProcessor(
         }
 
         return new ErroredSendOutcome(classification, entity.Occurrences, record.Counted, notified);
-    }
-
-    private static Activity? StartActivity(CallbackEnvelope envelope)
-    {
-        // Linked, not parented: processing happens later, in another invocation, possibly more than once.
-        ActivityLink[]? links = ActivityContext.TryParse(envelope.TraceParent, null, out var ingest)
-            ? [new ActivityLink(ingest)]
-            : null;
-        var activity = ZapiTelemetry.Source.StartActivity(
-            "zapi.errored_send", ActivityKind.Consumer, parentContext: default, links: links);
-        activity?.SetTag("zapi.request_id", envelope.RequestId);
-        return activity;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,

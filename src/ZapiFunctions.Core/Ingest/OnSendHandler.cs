@@ -88,8 +88,7 @@ public sealed partial class OnSendHandler
 
         var queueName = callback.IsError ? _options.ErroredSendsQueue : _options.DeliveriesQueue;
         activity?.SetTag("zapi.queue", queueName);
-        var message = EnvelopeWriter.Write(
-            _time.GetUtcNow(), requestId, activity?.Id ?? Activity.Current?.Id, body.Value.Span);
+        var message = EnvelopeWriter.Write(_time.GetUtcNow(), requestId, ZapiTelemetry.TraceParent(activity), body.Value.Span);
 
         var started = _time.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -104,7 +103,9 @@ public sealed partial class OnSendHandler
         {
             _metrics.Enqueued(queueName, succeeded: false, _time.GetElapsedTime(started));
             _metrics.Received("unavailable", "queue-unavailable");
-            activity?.SetStatus(ActivityStatusCode.Error, "queue unavailable");
+            activity?.SetTag("zapi.outcome", "unavailable");
+            activity?.SetTag("zapi.reason", "queue-unavailable");
+            activity?.SetStatus(ActivityStatusCode.Error, $"queue-unavailable: could not enqueue on {queueName} ({StorageFailure.Describe(ex)})");
             LogEnqueueFailed(_logger, ex, requestId, queueName, callback.MessageId);
             return IngestProblems.Unavailable(requestId, RetryAfterSeconds);
         }
@@ -112,6 +113,8 @@ public sealed partial class OnSendHandler
         _metrics.Enqueued(queueName, succeeded: true, _time.GetElapsedTime(started));
         var reason = callback.IsError ? "errored" : "delivered";
         _metrics.Received("enqueued", reason);
+        activity?.SetTag("zapi.outcome", "enqueued");
+        activity?.SetTag("zapi.reason", reason);
         var maskedPhone = PhoneMask.Mask(callback.Phone);
         LogEnqueued(_logger, requestId, callback.MessageId, callback.InstanceId, maskedPhone, queueName);
         return TypedResults.Ok(new IngestAccepted("enqueued", requestId));

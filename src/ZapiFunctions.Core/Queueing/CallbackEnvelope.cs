@@ -10,7 +10,10 @@ namespace ZapiFunctions.Core.Queueing;
 /// <param name="Version">Envelope version; readers refuse versions they do not know.</param>
 /// <param name="ReceivedAt">When the HTTP request was accepted (UTC).</param>
 /// <param name="RequestId">Correlation id of the ingest request, also logged and returned to the caller.</param>
-/// <param name="TraceParent">W3C traceparent of the ingest activity, so processing can link to it.</param>
+/// <param name="TraceParent">
+/// W3C traceparent of the ingest activity (a new valid one when nothing traced the request), so processing continues
+/// the ingest's trace. Always written; absent only in messages from builds before it was.
+/// </param>
 /// <param name="Callback">The callback as received, unknown fields included.</param>
 public sealed record CallbackEnvelope(
     [property: JsonPropertyName("schema")] string Schema,

@@ -34,4 +34,19 @@ public static class ZapiTelemetry
 
     /// <summary>The tag naming the queue on <see cref="QueueDepth"/>, <see cref="QueueOldestAge"/> and <see cref="EnqueueDuration"/>.</summary>
     public const string QueueTag = "queue";
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of <paramref name="activity"/> (else of <see cref="Activity.Current"/>), so the
+    /// queue message carries the ingest's trace. Never null: with no W3C activity (nothing listens, or a
+    /// hierarchical id) it is a new random trace and span, flagged sampled so that processing, which starts from it,
+    /// is kept by parent-based samplers and every try of one callback still shares one trace id.
+    /// </summary>
+    public static string TraceParent(Activity? activity)
+    {
+        var context = (activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } w3c
+            ? w3c.Context
+            : new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var flags = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00";
+        return $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{flags}";
+    }
 }

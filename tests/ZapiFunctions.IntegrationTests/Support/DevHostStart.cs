@@ -21,9 +21,15 @@ public sealed record DevHostStart
         Args.Any(arg => arg.Contains(Url, StringComparison.Ordinal))
         || Environment.Values.Any(value => value.Contains(Url, StringComparison.Ordinal));
 
-    /// <summary>Variables of the test runner's environment that would change where the DevHost listens or what it logs.</summary>
+    /// <summary>
+    /// Variables of the test runner's environment that would change where the DevHost listens, what it logs, or where
+    /// it exports telemetry (a developer's own Application Insights must never receive a test's).
+    /// </summary>
     public static bool IsInheritedSetting(string name) =>
         name is "ASPNETCORE_URLS" or "ASPNETCORE_HTTP_PORTS" or "ASPNETCORE_HTTPS_PORTS" or "DOTNET_URLS"
         || name.StartsWith("Logging__", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("DevHost__", StringComparison.OrdinalIgnoreCase);
+        || name.StartsWith("DevHost__", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("APPLICATIONINSIGHTS_", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("AzureMonitorExporter__", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase);
 }

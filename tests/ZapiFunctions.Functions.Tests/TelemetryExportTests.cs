@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Azure.Storage.Queues.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Testing;
+
+namespace ZapiFunctions.Functions.Tests;
+
+/// <summary>
+/// What the Functions app itself exports, built in-process exactly as <c>Program.cs</c> builds it
+/// (<see cref="ZapiFunctionsApp.Configure"/>), against Azurite and a fake Application Insights endpoint. One run
+/// (<see cref="FunctionsTelemetryRun"/>) is shared; each test asserts one property of what was posted.
+/// </summary>
+public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixture<FunctionsTelemetryRun>
+{
+    [Fact]
+    public void The_start_up_warning_of_an_empty_allow_list_is_exported_as_a_warning_log()
+    {
+        var log = Assert.Single(run.Items, i => i.BaseType == "MessageData"
+            && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal));
+
+        Assert.Equal("Warning", log.Data("severityLevel"));
+        Assert.Equal("ZapiFunctions.Core.Configuration.IngestStartupReport", log.Property("CategoryName"));
+    }
+
+    [Fact]
+    public void Each_ingest_request_is_a_request_with_its_result_code_and_the_503_one_is_failed()
+    {
+        var requests = run.Items.Where(i => i.BaseType == "RequestData" && (i.Data("url") ?? string.Empty).EndsWith("/api/zapi/on-send", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["200", "200", "503"], requests.Select(r => r.Data("responseCode")).Order());
+        Assert.All(requests, r => Assert.Equal(r.Data("responseCode") == "200" ? "true" : "false", r.Data("success")));
+        var unavailable = Assert.Single(run.Items, i => i.Data("name") == "zapi.ingest" && i.Property("zapi.outcome") == "unavailable");
+        Assert.Equal("false", unavailable.Data("success"));
+        Assert.Equal(requests.Single(r => r.Data("responseCode") == "503").Data("id"), unavailable.ParentId);
+    }
+
+    [Fact]
+    public void The_app_metrics_are_exported_with_their_dimensions()
+    {
+        var metrics = run.Items.Where(i => i.BaseType == "MetricData").ToList();
+
+        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.callbacks.received") && m.Property("outcome") == "enqueued" && m.Property("reason") == "errored");
+        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.callbacks.received") && m.Property("outcome") == "unavailable" && m.Property("reason") == "queue-unavailable");
+        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.enqueue.duration") && m.Property("queue") == "zapi-errored-sends");
+        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.errored_sends") && m.Property("category") == "invalid-number");
+    }
+
+    [Fact]
+    public void Errored_send_processing_is_in_its_ingest_requests_trace_linked_to_its_invocation_with_the_notification_as_child()
+    {
+        var ingest = Assert.Single(run.Items, i => i.Data("name") == "zapi.ingest" && i.Property("zapi.request_id") == run.ErroredRequestId);
+        var request = Assert.Single(run.Items, i => i.BaseType == "RequestData" && i.Data("id") == ingest.ParentId);
+        var processing = Assert.Single(run.Items, i => i.BaseType == "RequestData" && i.Data("name") == "zapi.errored_send");
+
+        Assert.Equal(run.ErroredRequestId, processing.Property("zapi.request_id"));
+        Assert.Equal(request.OperationId, ingest.OperationId);
+        Assert.Equal(request.OperationId, processing.OperationId);
+        Assert.Equal(ingest.Data("id"), processing.ParentId);
+        Assert.Equal("true", processing.Data("success"));
+        Assert.Contains(run.InvocationSpanId, processing.Property("_MS.links"), StringComparison.Ordinal);
+        Assert.Contains(run.InvocationTraceId, processing.Property("_MS.links"), StringComparison.Ordinal);
+
+        var notify = Assert.Single(run.Items, i => i.BaseType == "RemoteDependencyData" && (i.Data("data") ?? string.Empty).EndsWith("/hook", StringComparison.Ordinal));
+        Assert.Equal(processing.Data("id"), notify.ParentId);
+        Assert.Equal(request.OperationId, notify.OperationId);
+        Assert.Equal("200", notify.Data("resultCode"));
+    }
+
+    [Fact]
+    public void No_full_phone_number_is_exported_anywhere()
+    {
+        Assert.Contains(run.Items, i => i.BaseType == "MessageData" && i.Data("message")!.Contains(FunctionsTelemetryRun.MaskedPhone, StringComparison.Ordinal));
+        Assert.DoesNotContain(FunctionsTelemetryRun.Phone, run.Raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(FunctionsTelemetryRun.Phone[2..], run.Raw, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// One run of the Functions app's own service configuration: start-up, two accepted callbacks (one errored, processed
+/// and notified), one callback answered 503 with storage down, then every provider force-flushed.
+/// The worker serves HTTP triggers from its own Kestrel (ASP.NET Core integration); a loopback Kestrel stands in for it
+/// here and calls <see cref="OnSendFunction"/>. The queue trigger's invocation activity, which the worker starts on its
+/// <c>Microsoft.Azure.Functions.Worker</c> source, is started the same way around <see cref="ErroredSendFunction"/>.
+/// </summary>
+public sealed class FunctionsTelemetryRun : IAsyncLifetime
+{
+    /// <summary>The sample callbacks' phone number, and how logs may show it.</summary>
+    public const string Phone = "5511987654321";
+
+    public const string MaskedPhone = "55*******4321";
+
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
+
+    public IReadOnlyList<TelemetryEnvelope> Items { get; private set; } = [];
+
+    public string Raw { get; private set; } = string.Empty;
+
+    public string ErroredRequestId { get; private set; } = string.Empty;
+
+    public string InvocationTraceId { get; private set; } = string.Empty;
+
+    public string InvocationSpanId { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        // The exporter's own usage statistics would go to Microsoft's endpoints: never from a test.
+        Environment.SetEnvironmentVariable("APPLICATIONINSIGHTS_STATSBEAT_DISABLED", "true");
+        Environment.SetEnvironmentVariable("APPLICATIONINSIGHTS_SDKSTATS_DISABLED", "true");
+
+        await using var azurite = await Azurite.StartAsync();
+        await using var fake = await FakeAppInsights.StartAsync();
+        await using var notify = await LocalWebServer.StartAsync(app => app.MapPost("/hook", () => Results.Ok()));
+
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Zapi:NotifyUrl"] = new Uri(notify.BaseAddress, "hook").ToString(),
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = fake.ConnectionString,
+            ["AzureMonitorExporter:EnableLiveMetrics"] = "false",
+            ["AzureMonitorExporter:DisableOfflineStorage"] = "true",
+
+            // Read when the worker's gRPC services are constructed (resolving the hosted services); never connected to.
+            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9",
+        });
+        using var host = ZapiFunctionsApp.Configure(builder).Build();
+        Assert.Empty(StartupProblems.Find(host.Services));
+
+        // The hosted services that export or log at start-up; not the worker's gRPC channel to a Functions host.
+        var started = host.Services.GetServices<IHostedService>()
+            .Where(s => s.GetType().Assembly.GetName().Name is { } name
+                && (name.StartsWith("OpenTelemetry", StringComparison.Ordinal) || name.StartsWith("Azure.Monitor", StringComparison.Ordinal) || name.StartsWith("ZapiFunctions", StringComparison.Ordinal)))
+            .ToList();
+        foreach (var service in started)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        await using (var worker = await LocalWebServer.StartAsync(app => app.Map("/api/zapi/on-send", async (HttpContext context) =>
+        {
+            var function = ActivatorUtilities.CreateInstance<OnSendFunction>(host.Services);
+            var result = await function.RunAsync(context.Request, context.RequestAborted);
+            await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+        })))
+        {
+            using var client = new HttpClient { BaseAddress = worker.BaseAddress };
+            ErroredRequestId = await PostAsync(client, "errors/10-phone-number-does-not-exist.json", HttpStatusCode.OK);
+            await PostAsync(client, "delivered.json", HttpStatusCode.OK);
+
+            QueueMessage message = Assert.Single((await azurite.Queue("zapi-errored-sends").ReceiveMessagesAsync(32)).Value);
+            using var workerSource = new ActivitySource("Microsoft.Azure.Functions.Worker");
+            using (var invocation = workerSource.StartActivity("function ErroredSend"))
+            {
+                Assert.NotNull(invocation); // UseFunctionsWorkerDefaults subscribed the worker's source.
+                InvocationTraceId = invocation.TraceId.ToHexString();
+                InvocationSpanId = invocation.SpanId.ToHexString();
+                await using var scope = host.Services.CreateAsyncScope();
+                await new ErroredSendFunction(scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>()).RunAsync(message, CancellationToken.None);
+            }
+
+            await azurite.StopAsync();
+            await PostAsync(client, "delivered.json", HttpStatusCode.ServiceUnavailable);
+        }
+
+        Assert.True(host.Services.GetRequiredService<TracerProvider>().ForceFlush());
+        Assert.True(host.Services.GetRequiredService<MeterProvider>().ForceFlush());
+        Assert.True(host.Services.GetRequiredService<LoggerProvider>().ForceFlush());
+        Items = await fake.WaitForAsync(
+            items => items.Any(i => i.Data("name") == "zapi.errored_send")
+                && items.Count(i => i.BaseType == "RequestData" && (i.Data("url") ?? string.Empty).EndsWith("/api/zapi/on-send", StringComparison.Ordinal)) == 3
+                && items.Any(i => i.MetricNames.Contains("zapi.errored_sends")),
+            Deadline,
+            "the requests, the processing and the metrics");
+        Raw = fake.Raw;
+
+        foreach (var service in Enumerable.Reverse(started))
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<string> PostAsync(HttpClient client, string sample, HttpStatusCode expected)
+    {
+        using var content = new StringContent(await File.ReadAllTextAsync(Path.Combine(Samples, sample)), System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("api/zapi/on-send", UriKind.Relative), content);
+        Assert.Equal(expected, response.StatusCode);
+        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<Accepted>())!.RequestId : string.Empty;
+    }
+
+    private sealed record Accepted(string Status, string RequestId);
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using ZapiFunctions.Core.Telemetry;
+using ZapiFunctions.InfraTests.Support;
+using ZapiFunctions.Testing;
+
+namespace ZapiFunctions.InfraTests;
+
+/// <summary>
+/// The settings the app's own telemetry reads (<see cref="TelemetryServiceCollectionExtensions.AddZapiTelemetry"/>) and
+/// the host's (host.json <c>telemetryMode</c>), as the Bicep writes them.
+/// </summary>
+public sealed class TelemetrySettingsTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
+{
+    [Fact]
+    public void The_app_exports_to_the_provisioned_application_insights_connection_string()
+    {
+        var setting = (string?)RawAppSettings[TelemetryServiceCollectionExtensions.ConnectionStringSetting];
+        var passed = (string?)FunctionAppModule["properties"]!["parameters"]!["applicationInsightsConnectionString"]!["value"];
+        var output = (string?)infra.Monitoring.Json["outputs"]!["connectionString"]!["value"];
+
+        Assert.Equal("[parameters('applicationInsightsConnectionString')]", setting);
+        Assert.Contains("'monitoring'", passed, StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.connectionString.value]", passed, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Insights/components", output, StringComparison.Ordinal);
+        Assert.EndsWith(".ConnectionString]", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_exporter_signs_in_with_entra_as_the_apps_user_assigned_identity()
+    {
+        var raw = (string?)RawAppSettings[ApplicationInsightsAuthentication.Setting];
+        var parsed = ApplicationInsightsAuthentication.Parse(infra.AppSettings[ApplicationInsightsAuthentication.Setting]!.GetValue<string>());
+        var identityClientId = (string?)FunctionAppModule["properties"]!["parameters"]!["identityClientId"]!["value"];
+
+        // Entra with a ClientId: ManagedIdentityCredential for that user-assigned identity, the one storage uses too.
+        Assert.True(parsed.Entra);
+        Assert.Equal(ArmTemplate.Unresolved, parsed.ClientId);
+        Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", raw);
+        Assert.Equal("[parameters('identityClientId')]", (string?)RawAppSettings["AzureWebJobsStorage__clientId"]);
+        Assert.Contains("'identity'", identityClientId, StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.clientId.value]", identityClientId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_hosts_exporter_is_told_to_keep_every_trace()
+    {
+        var settings = infra.AppSettings;
+
+        Assert.Equal("microsoft.fixed_percentage", (string?)settings["OTEL_TRACES_SAMPLER"]);
+        Assert.Equal("1.0", (string?)settings["OTEL_TRACES_SAMPLER_ARG"]);
+    }
+
+    [Fact]
+    public void Host_json_turns_on_opentelemetry_and_keeps_the_hosts_per_invocation_logs_to_warnings()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!;
+        var levels = host["logging"]!["logLevel"]!;
+
+        Assert.Equal("OpenTelemetry", (string?)host["telemetryMode"]);
+        Assert.Equal("Warning", (string?)levels["Function"]);
+        Assert.Equal("Warning", (string?)levels["Host.Results"]);
+        Assert.Equal("Warning", (string?)levels["Host.Aggregator"]);
+    }
+
+    private JsonObject FunctionAppModule => infra.Main.Resources.Single(r =>
+        (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == "function-app");
+
+    /// <summary>The app settings as compiled, expressions not evaluated.</summary>
+    private JsonObject RawAppSettings => infra.FunctionApp.OfType("Microsoft.Web/sites/config").Single()["properties"]!.AsObject();
+}
