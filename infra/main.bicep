@@ -53,6 +53,9 @@ param backlogAgeAlertMinutes int = 30
 @maxValue(48)
 param silenceAlertHours int = 24
 
+@description('Region of a second storage account that takes callbacks when the primary cannot (ZapiFallbackStorage); empty (the default): no fallback. Pick a region other than location.')
+param fallbackLocation string = ''
+
 @description('Optional: your principal id, granted the storage data roles to debug against Azure (azd sets AZURE_PRINCIPAL_ID).')
 param principalId string = ''
 
@@ -91,6 +94,21 @@ module storage 'app/storage.bicep' = {
     erroredSendsQueueName: erroredSendsQueueName
     erroredSendsTableName: erroredSendsTableName
     deploymentContainerName: deploymentContainerName
+  }
+}
+
+// Optional second account in another region; the app writes there when the primary fails (README, "Fallback storage").
+module fallbackStorage 'app/fallback-storage.bicep' = if (!empty(fallbackLocation)) {
+  name: 'fallback-storage'
+  params: {
+    name: 'stzapifb${resourceToken}'
+    location: fallbackLocation
+    tags: tags
+    deliveriesQueueName: deliveriesQueueName
+    erroredSendsQueueName: erroredSendsQueueName
+    appPrincipalId: identity.outputs.principalId
+    developerPrincipalId: principalId
+    developerPrincipalType: principalType
   }
 }
 
@@ -141,6 +159,8 @@ module functionApp 'app/function-app.bicep' = {
     maxBodyBytes: maxBodyBytes
     enqueueTimeout: enqueueTimeout
     notifyUrl: notifyUrl
+    // Empty without a fallback; with one, this reference also makes the app wait for the fallback's role.
+    fallbackQueueEndpoint: fallbackStorage.?outputs.queueEndpoint ?? ''
   }
 }
 
@@ -176,6 +196,8 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 @description('Register this URL, plus ?code=<function key>, as the instance\'s On send webhook.')
 output ZAPI_WEBHOOK_URL string = 'https://${functionApp.outputs.defaultHostName}/api/zapi/on-send'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+@description('The fallback storage account (ZapiFallbackStorage); empty without fallbackLocation.')
+output ZAPI_FALLBACK_STORAGE_ACCOUNT_NAME string = fallbackStorage.?outputs.name ?? ''
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output ZAPI_DELIVERIES_QUEUE string = deliveriesQueueName
 output ZAPI_ERRORED_SENDS_QUEUE string = erroredSendsQueueName

@@ -38,6 +38,18 @@ param maxBodyBytes int
 param enqueueTimeout string
 param notifyUrl string
 
+@description('Queue endpoint of the fallback storage account (ZapiFallbackStorage); empty: no fallback.')
+param fallbackQueueEndpoint string = ''
+
+// Identity-based, as AzureWebJobsStorage: the app reads ZapiFallbackStorage exactly like it (README, "Fallback storage").
+var fallbackSettings = empty(fallbackQueueEndpoint)
+  ? {}
+  : {
+      ZapiFallbackStorage__queueServiceUri: fallbackQueueEndpoint
+      ZapiFallbackStorage__credential: 'managedidentity'
+      ZapiFallbackStorage__clientId: identityClientId
+    }
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -96,7 +108,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: {
+    // The fallback's settings are added only when there is one.
+    properties: union({
       // Identity-based host storage: no connection string, no key.
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__blobServiceUri: blobEndpoint
@@ -121,7 +134,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Zapi__MaxBodyBytes: string(maxBodyBytes)
       Zapi__EnqueueTimeout: enqueueTimeout
       Zapi__NotifyUrl: notifyUrl
-    }
+    }, fallbackSettings)
   }
 
   resource ftpPublishing 'basicPublishingCredentialsPolicies' = {

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Fallback;
 
 namespace ZapiFunctions.Cli;
 
@@ -11,7 +13,8 @@ namespace ZapiFunctions.Cli;
 /// Storage and app settings, read exactly like the app reads them: <c>AzureWebJobsStorage</c> (connection string, or
 /// identity-based <c>AzureWebJobsStorage__accountName</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> with
 /// DefaultAzureCredential) and the <c>Zapi__*</c> names, from a local.settings.json file and environment variables.
-/// Each command checks only the settings it uses (<see cref="Options"/>, <see cref="Queues"/>, <see cref="Tables"/>),
+/// Each command checks only the settings it uses (<see cref="Options"/>, <see cref="Queues"/>, <see cref="Tables"/>,
+/// <see cref="FallbackQueues"/>),
 /// so a bad <c>Zapi__NotifyUrl</c> does not stop <c>zapi errored list</c>.
 /// </summary>
 internal sealed class CliSettings : IDisposable
@@ -28,6 +31,7 @@ internal sealed class CliSettings : IDisposable
         _services = new ServiceCollection()
             .AddZapiStorageQueues(configuration)
             .AddZapiStorageTables(configuration)
+            .AddZapiFallbackQueueClient(configuration)
             .BuildServiceProvider();
     }
 
@@ -51,6 +55,25 @@ internal sealed class CliSettings : IDisposable
         {
             Check(StorageConnection.Problems(_configuration));
             return _services.GetRequiredService<TableServiceClient>();
+        }
+    }
+
+    /// <summary>
+    /// The fallback storage's queues (<c>ZapiFallbackStorage</c>); checks it first, and that it is set at all.
+    /// </summary>
+    public QueueServiceClient FallbackQueues
+    {
+        get
+        {
+            if (!FallbackStorage.IsConfigured(_configuration))
+            {
+                throw new UsageException(
+                    $"{FallbackStorage.SettingName} is not set, so there is no fallback storage to read: set it as the app has it " +
+                    $"(a connection string, or {FallbackStorage.SettingName}__accountName / __queueServiceUri).");
+            }
+
+            Check(FallbackStorage.Problems(_configuration));
+            return _services.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(FallbackStorage.QueueClientName);
         }
     }
 

@@ -29,6 +29,7 @@ internal static class ZapiCli
                 ErroredCommands.Create(console),
                 PoisonCommands.Create(console),
                 QueueCommands.Create(console),
+                FallbackCommands.Create(console),
                 TraceCommand.Create(console),
                 HealthCommand.Create(console),
             },

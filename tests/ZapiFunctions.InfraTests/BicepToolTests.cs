@@ -8,6 +8,7 @@ public sealed class BicepToolTests
     [Theory]
     [InlineData("main.bicep")]
     [InlineData("app/storage.bicep")]
+    [InlineData("app/fallback-storage.bicep")]
     [InlineData("app/function-app.bicep")]
     [InlineData("app/monitoring.bicep")]
     [InlineData("app/identity.bicep")]

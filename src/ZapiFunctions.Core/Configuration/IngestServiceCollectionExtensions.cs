@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ZapiFunctions.Core.Fallback;
 using ZapiFunctions.Core.Health;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.Core.Operations.Backlog;
@@ -20,8 +21,9 @@ public static class IngestServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="OnSendHandler"/>, validated <see cref="ZapiOptions"/> (checked at start-up), the queue
-    /// client from <c>AzureWebJobsStorage</c>, start-up queue creation, telemetry instruments and the queue backlog
-    /// gauges (<see cref="BacklogMonitor"/>, read when the host says).
+    /// client from <c>AzureWebJobsStorage</c>, start-up queue creation, telemetry instruments, the queue backlog
+    /// gauges (<see cref="BacklogMonitor"/>, read when the host says) and the optional fallback storage
+    /// (<see cref="FallbackServiceCollectionExtensions.AddZapiFallbackStorage"/>).
     /// </summary>
     public static IServiceCollection AddZapiIngest(
         this IServiceCollection services, IConfiguration configuration, TransportSecurity transport)
@@ -35,6 +37,7 @@ public static class IngestServiceCollectionExtensions
 
         services.AddZapiStorageQueues(configuration);
         services.TryAddSingleton<IQueueWriter, StorageQueueWriter>();
+        services.AddZapiFallbackStorage(configuration); // Decorates the writer when ZapiFallbackStorage is set.
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<IngestMetrics>();

@@ -8,10 +8,11 @@ using Microsoft.Extensions.Configuration;
 namespace ZapiFunctions.Core.Configuration;
 
 /// <summary>
-/// How to reach the storage account, read from the <c>AzureWebJobsStorage</c> setting exactly as the Functions
-/// host reads it: a connection string (<c>UseDevelopmentStorage=true</c> locally), or identity-based
-/// <c>AzureWebJobsStorage__accountName</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> with
-/// <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity.
+/// How to reach a storage account, read from a storage setting exactly as the Functions host reads
+/// <c>AzureWebJobsStorage</c>: a connection string (<c>UseDevelopmentStorage=true</c> locally), or identity-based
+/// <c>&lt;setting&gt;__accountName</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> with
+/// <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity. The app's storage is
+/// <see cref="SettingName"/>; another setting of the same shape (the fallback storage) passes its own name.
 /// </summary>
 public sealed partial class StorageConnection
 {
@@ -19,60 +20,86 @@ public sealed partial class StorageConnection
     public const string SettingName = "AzureWebJobsStorage";
 
     private readonly IConfigurationSection _section;
+    private readonly string _settingName;
 
-    private StorageConnection(IConfigurationSection section, string? connectionString)
+    private StorageConnection(IConfigurationSection section, string settingName, string? connectionString)
     {
         _section = section;
+        _settingName = settingName;
         ConnectionString = connectionString;
     }
 
     /// <summary>The connection string, when the setting is one; otherwise identity-based.</summary>
     public string? ConnectionString { get; }
 
-    /// <summary>Reads the setting; throws <see cref="InvalidSettingsException"/> with the fix when it is absent or invalid.</summary>
-    public static StorageConnection From(IConfiguration configuration)
+    /// <summary>
+    /// Reads the setting <paramref name="settingName"/>; throws <see cref="InvalidSettingsException"/> with the fix
+    /// when it is absent or invalid.
+    /// </summary>
+    public static StorageConnection From(IConfiguration configuration, string settingName = SettingName)
     {
-        var problems = Problems(configuration);
+        var problems = Problems(configuration, settingName);
         if (problems.Count > 0)
         {
             throw new InvalidSettingsException(problems.Select(p => p.Message).ToList());
         }
 
-        var section = configuration.GetSection(SettingName);
-        return new StorageConnection(section, string.IsNullOrWhiteSpace(section.Value) ? null : section.Value);
+        var section = configuration.GetSection(settingName);
+        return new StorageConnection(section, settingName, string.IsNullOrWhiteSpace(section.Value) ? null : section.Value);
+    }
+
+    /// <summary>Whether anything is set under <paramref name="settingName"/>: the value itself or any <c>__</c> part of it.</summary>
+    public static bool IsSet(IConfiguration configuration, string settingName)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(settingName);
+        return !string.IsNullOrWhiteSpace(section.Value)
+            || section.AsEnumerable(makePathsRelative: true).Any(p => !string.IsNullOrWhiteSpace(p.Value));
     }
 
     /// <summary>
-    /// What is wrong with <c>AzureWebJobsStorage</c>, one line each, without ever repeating a connection string
-    /// (it may hold an account key).
+    /// What is wrong with the setting <paramref name="settingName"/> (by default <c>AzureWebJobsStorage</c>), one line
+    /// each, without ever repeating a connection string (it may hold an account key). With
+    /// <paramref name="optional"/>, a setting left entirely empty is fine (the feature it serves is off), and one
+    /// with only some identity parts (a <c>__clientId</c> but no account) is reported as incomplete.
     /// </summary>
-    public static IReadOnlyList<SettingProblem> Problems(IConfiguration configuration)
+    public static IReadOnlyList<SettingProblem> Problems(IConfiguration configuration, string settingName = SettingName, bool optional = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(SettingName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(settingName);
+        var section = configuration.GetSection(settingName);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
             return IsUsableConnectionString(section.Value)
                 ? []
-                : [new SettingProblem(SettingName,
-                    $"{SettingName} is not a usable storage connection string (value not shown: it may hold a key): use " +
+                : [new SettingProblem(settingName,
+                    $"{settingName} is not a usable storage connection string (value not shown: it may hold a key): use " +
                     "UseDevelopmentStorage=true locally, or DefaultEndpointsProtocol=https;AccountName=<account>;AccountKey=<key>;EndpointSuffix=core.windows.net, " +
-                    $"or identity-based {SettingName}__accountName instead.")];
+                    $"or identity-based {settingName}__accountName instead.")];
         }
 
         var account = section["accountName"];
         if (string.IsNullOrWhiteSpace(account) && string.IsNullOrWhiteSpace(section["queueServiceUri"]))
         {
-            return [new SettingProblem(SettingName,
-                $"{SettingName} is not set: set it to a storage connection string (locally: UseDevelopmentStorage=true), " +
-                $"or set {SettingName}__accountName (or {SettingName}__queueServiceUri and {SettingName}__tableServiceUri) for identity-based access.")];
+            if (optional)
+            {
+                return IsSet(configuration, settingName)
+                    ? [new SettingProblem(settingName,
+                        $"{settingName} is incomplete: set {settingName} to a storage connection string, or {settingName}__accountName " +
+                        $"(or {settingName}__queueServiceUri) for identity-based access; or remove every {settingName} setting to leave it off.")]
+                    : [];
+            }
+
+            return [new SettingProblem(settingName,
+                $"{settingName} is not set: set it to a storage connection string (locally: UseDevelopmentStorage=true), " +
+                $"or set {settingName}__accountName (or {settingName}__queueServiceUri and {settingName}__tableServiceUri) for identity-based access.")];
         }
 
         var problems = new List<SettingProblem>();
         if (!string.IsNullOrWhiteSpace(account) && !AccountNamePattern().IsMatch(account))
         {
-            problems.Add(new SettingProblem($"{SettingName}__accountName",
-                $"{SettingName}__accountName ('{account}') is not a storage account name: use 3-24 lowercase letters and digits."));
+            problems.Add(new SettingProblem($"{settingName}__accountName",
+                $"{settingName}__accountName ('{account}') is not a storage account name: use 3-24 lowercase letters and digits."));
         }
 
         foreach (var service in new[] { "queue", "table", "blob" })
@@ -81,13 +108,23 @@ public sealed partial class StorageConnection
             if (!string.IsNullOrWhiteSpace(uri)
                 && !(Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttps || (parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback))))
             {
-                problems.Add(new SettingProblem($"{SettingName}__{service}ServiceUri",
-                    $"{SettingName}__{service}ServiceUri ('{uri}') is not an https:// URL: use the account's {service} endpoint, such as https://<account>.{service}.core.windows.net."));
+                problems.Add(new SettingProblem($"{settingName}__{service}ServiceUri",
+                    $"{settingName}__{service}ServiceUri ('{uri}') is not an https:// URL: use the account's {service} endpoint, such as https://<account>.{service}.core.windows.net."));
             }
         }
 
         return problems;
     }
+
+    /// <summary>A queue service client for this account (connection string, or endpoint and <see cref="Credential"/>).</summary>
+    public QueueServiceClient QueueService(QueueClientOptions options) =>
+        ConnectionString is { } connectionString
+            ? new QueueServiceClient(connectionString, options)
+            : new QueueServiceClient(ServiceUri("queue"), Credential(), options);
+
+    /// <summary>The queue endpoint, without a credential or key (to tell two accounts apart).</summary>
+    public Uri QueueEndpoint() =>
+        ConnectionString is { } connectionString ? new QueueServiceClient(connectionString).Uri : ServiceUri("queue");
 
     /// <summary>The service endpoint for <paramref name="service"/> ("queue", "table", "blob").</summary>
     public Uri ServiceUri(string service)
@@ -102,7 +139,7 @@ public sealed partial class StorageConnection
         if (string.IsNullOrWhiteSpace(account))
         {
             throw new InvalidSettingsException(
-                $"{SettingName}__{service}ServiceUri is not set: set it, or {SettingName}__accountName, for identity-based {service} access.");
+                $"{_settingName}__{service}ServiceUri is not set: set it, or {_settingName}__accountName, for identity-based {service} access.");
         }
 
         return new Uri($"https://{account}.{service}.core.windows.net", UriKind.Absolute);

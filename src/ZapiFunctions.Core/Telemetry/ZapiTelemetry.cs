@@ -17,6 +17,15 @@ public static class ZapiTelemetry
     /// <summary>Histogram: seconds spent writing one callback to its queue, tagged <c>queue</c> and <c>outcome</c>.</summary>
     public const string EnqueueDuration = "zapi.enqueue.duration";
 
+    /// <summary>
+    /// Counter: callbacks stored, tagged <c>queue</c> and <see cref="StoreTag"/> (<c>primary</c> or <c>fallback</c>).
+    /// Recorded when <c>ZapiFallbackStorage</c> is set; any <c>fallback</c> means the primary storage failed a write.
+    /// </summary>
+    public const string CallbacksStored = "zapi.callbacks.stored";
+
+    /// <summary>The tag naming the store that took a callback on <see cref="CallbacksStored"/>: <c>primary</c> or <c>fallback</c>.</summary>
+    public const string StoreTag = "store";
+
     /// <summary>Counter: errored sends newly recorded, tagged <c>category</c> and <c>instance_id</c>.</summary>
     public const string ErroredSends = "zapi.errored_sends";
 

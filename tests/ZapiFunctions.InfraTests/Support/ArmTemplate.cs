@@ -9,7 +9,8 @@ namespace ZapiFunctions.InfraTests.Support;
 /// A compiled template (or a module's nested template) with the parameter values its caller passes, and just
 /// enough of the ARM expression language to read names and settings: string/number literals, parameters(),
 /// variables(), format(), string(), length(), copyIndex(), subscriptionResourceId(), replace(), empty(), if(), the
-/// comparisons and logical functions, max()/min(), true()/false()/null(), property and index access.
+/// comparisons and logical functions, max()/min(), true()/false()/null(), createObject(), union() of objects,
+/// coalesce(), tryGet(), property and index access.
 /// Anything else (reference(), uniqueString(), guid(), …) evaluates to <see cref="Unresolved"/>.
 /// </summary>
 internal sealed class ArmTemplate
@@ -225,10 +226,32 @@ internal sealed class ArmTemplate
             "greaterorequals" => JsonValue.Create(Number(args[0]) >= Number(args[1])),
             "less" => JsonValue.Create(Number(args[0]) < Number(args[1])),
             "lessorequals" => JsonValue.Create(Number(args[0]) <= Number(args[1])),
+            "createobject" => new JsonObject(args.Chunk(2).Select(pair => KeyValuePair.Create(AsString(pair[0]), pair[1]?.DeepClone()))),
+            "union" => args.All(a => a is JsonObject)
+                ? new JsonObject(args.Cast<JsonObject>().SelectMany(o => o).GroupBy(p => p.Key).Select(g => KeyValuePair.Create(g.Key, g.Last().Value?.DeepClone())))
+                : JsonValue.Create(Unresolved),
+            "coalesce" => args.FirstOrDefault(a => a is not null)?.DeepClone(),
+            "tryget" => TryGet(args[0], args.Skip(1).Select(AsString)),
             "max" => JsonValue.Create(args.Max(Number)),
             "min" => JsonValue.Create(args.Min(Number)),
             _ => JsonValue.Create(Unresolved),
         };
+
+        /// <summary>tryGet(object, key, …): null where a key is missing, Unresolved where the object is (a reference()).</summary>
+        private static JsonNode? TryGet(JsonNode? node, IEnumerable<string> keys)
+        {
+            foreach (var key in keys)
+            {
+                node = node switch
+                {
+                    null => null,
+                    JsonObject obj => obj[key],
+                    _ => JsonValue.Create(Unresolved),
+                };
+            }
+
+            return node?.DeepClone();
+        }
 
         private static long Number(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             ? long.Parse(v.ToJsonString(), CultureInfo.InvariantCulture)
