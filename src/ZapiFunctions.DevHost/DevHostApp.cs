@@ -6,6 +6,7 @@ using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.DevHost.Backlog;
 using ZapiFunctions.DevHost.Queues;
+using ZapiFunctions.DevHost.Retention;
 using ZapiFunctions.DevHost.Settings;
 using ZapiFunctions.DevHost.Telemetry;
 
@@ -75,6 +76,7 @@ internal static class DevHostApp
         builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Application);
         builder.Services.AddZapiErroredSends(builder.Configuration);
         builder.AddDevHostBacklog();
+        builder.AddDevHostRetention();
         var queueSettings = QueueTriggerSettings.Load(hostJson);
         builder.Services.AddHostedService(sp => new QueueTriggerListener(
             sp.GetRequiredService<QueueServiceClient>(),

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Privacy;
 
 namespace ZapiFunctions;
 
@@ -23,6 +24,7 @@ public static class ZapiFunctionsApp
         // the worker as the client's could not be confirmed in the host's source, so the handler leaves it to the platform.
         builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Platform);
         builder.Services.AddZapiErroredSends(builder.Configuration);
+        builder.Services.AddZapiRetention(builder.Configuration);
         return builder;
     }
 
