@@ -27,6 +27,9 @@ param maxBodyBytes int = 65536
 @description('Deadline of one queue write before answering 503 (Zapi__EnqueueTimeout).')
 param enqueueTimeout string = '00:00:05'
 
+@description('How long errored-send rows and dead letters, which hold full phone numbers, are kept after last seen (Zapi__ErroredSendsRetention, d.hh:mm:ss, 1 day to 10 years).')
+param erroredSendsRetention string = '90.00:00:00'
+
 @description('Flex Consumption memory per instance, MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -159,6 +162,7 @@ module functionApp 'app/function-app.bicep' = {
     maxBodyBytes: maxBodyBytes
     enqueueTimeout: enqueueTimeout
     notifyUrl: notifyUrl
+    erroredSendsRetention: erroredSendsRetention
     // Empty without a fallback; with one, this reference also makes the app wait for the fallback's role.
     fallbackQueueEndpoint: fallbackStorage.?outputs.queueEndpoint ?? ''
   }

@@ -37,6 +37,8 @@ param allowedInstanceIds string
 param maxBodyBytes int
 param enqueueTimeout string
 param notifyUrl string
+@description('How long errored-send rows and dead letters (full phone numbers) are kept after last seen (d.hh:mm:ss).')
+param erroredSendsRetention string
 
 @description('Queue endpoint of the fallback storage account (ZapiFallbackStorage); empty: no fallback.')
 param fallbackQueueEndpoint string = ''
@@ -134,6 +136,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Zapi__MaxBodyBytes: string(maxBodyBytes)
       Zapi__EnqueueTimeout: enqueueTimeout
       Zapi__NotifyUrl: notifyUrl
+      Zapi__ErroredSendsRetention: erroredSendsRetention
     }, fallbackSettings)
   }
 

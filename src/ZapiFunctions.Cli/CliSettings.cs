@@ -48,6 +48,19 @@ internal sealed class CliSettings : IDisposable
         }
     }
 
+    /// <summary>
+    /// The storage queues without Base64 decoding, so a message in any encoding is read rather than failing the whole
+    /// receive; checks <c>AzureWebJobsStorage</c> first.
+    /// </summary>
+    public QueueServiceClient UndecodedQueues
+    {
+        get
+        {
+            Check(StorageConnection.Problems(_configuration));
+            return Core.Privacy.PrivacyServiceCollectionExtensions.UndecodedQueueService(StorageConnection.From(_configuration));
+        }
+    }
+
     /// <summary>The storage tables; checks <c>AzureWebJobsStorage</c> first.</summary>
     public TableServiceClient Tables
     {

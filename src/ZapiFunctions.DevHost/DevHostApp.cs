@@ -7,6 +7,7 @@ using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.DevHost.Backlog;
 using ZapiFunctions.DevHost.Fallback;
 using ZapiFunctions.DevHost.Queues;
+using ZapiFunctions.DevHost.Retention;
 using ZapiFunctions.DevHost.Settings;
 using ZapiFunctions.DevHost.Telemetry;
 
@@ -77,6 +78,7 @@ internal static class DevHostApp
         builder.Services.AddZapiErroredSends(builder.Configuration);
         builder.AddDevHostBacklog();
         builder.Services.AddHostedService<FallbackDrainPoller>();
+        builder.AddDevHostRetention();
         var queueSettings = QueueTriggerSettings.Load(hostJson);
         builder.Services.AddHostedService(sp => new QueueTriggerListener(
             sp.GetRequiredService<QueueServiceClient>(),

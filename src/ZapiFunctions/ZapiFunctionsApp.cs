@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Privacy;
 using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions;
@@ -30,6 +31,7 @@ public static class ZapiFunctionsApp
         // the worker as the client's could not be confirmed in the host's source, so the handler leaves it to the platform.
         builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Platform);
         builder.Services.AddZapiErroredSends(builder.Configuration);
+        builder.Services.AddZapiRetention(builder.Configuration);
         return builder;
     }
 

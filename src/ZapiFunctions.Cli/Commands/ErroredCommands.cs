@@ -8,7 +8,7 @@ using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions.Cli.Commands;
 
-/// <summary><c>zapi errored list</c>: the ZapiErroredSends table.</summary>
+/// <summary><c>zapi errored list</c>: the ZapiErroredSends table (<c>purge</c> and <c>forget</c>: <see cref="PrivacyCommands"/>).</summary>
 internal static class ErroredCommands
 {
     public static Command Create(CliConsole console)
@@ -70,7 +70,10 @@ internal static class ErroredCommands
             return ExitCodes.Success;
         }));
 
-        return new Command("errored", "Read the errored-sends table.") { list };
+        return new Command("errored", "Read the errored-sends table; purge or erase the personal data the app keeps.")
+        {
+            list, PrivacyCommands.Purge(console), PrivacyCommands.Forget(console),
+        };
     }
 
     /// <summary>An absolute time, or a span back from now such as 30m, 24h or 7d.</summary>

@@ -61,6 +61,13 @@ public sealed class ZapiOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long personal data is kept: rows of the errored-sends table (full phone numbers) whose <c>LastSeen</c>, and
+    /// dead letters whose <c>DeadLetteredAt</c>, is older are deleted by the daily Retention function (1 day to 10 years).
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan ErroredSendsRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>The allow-list parsed from <see cref="AllowedInstanceIds"/>; empty means every instance.</summary>
     public IReadOnlySet<string> AllowedInstanceIdSet() =>
         (AllowedInstanceIds ?? string.Empty)

@@ -18,6 +18,8 @@ public static class ZapiSettings
         .Where(p => p.CanWrite)
         .ToArray();
 
+    private static readonly ZapiOptions Defaults = new();
+
     /// <summary>The setting as users write it: <c>Zapi__MaxBodyBytes</c> for <see cref="ZapiOptions.MaxBodyBytes"/>.</summary>
     public static string SettingName(string property) => $"{ZapiOptions.SectionName}__{property}";
 
@@ -137,6 +139,8 @@ public static class ZapiSettings
     {
         var t when t == typeof(int) => "a whole number",
         var t when t == typeof(bool) => "true or false",
+        var t when t == typeof(TimeSpan) && property.GetValue(Defaults) is TimeSpan { TotalDays: >= 1 } days =>
+            string.Create(CultureInfo.InvariantCulture, $"a duration (d.hh:mm:ss, such as {days:c})"),
         var t when t == typeof(TimeSpan) => "a duration (hh:mm:ss, such as 00:00:05)",
         var t => "a " + t.Name,
     };
