@@ -9,7 +9,8 @@ namespace ZapiFunctions.InfraTests.Support;
 /// A compiled template (or a module's nested template) with the parameter values its caller passes, and just
 /// enough of the ARM expression language to read names and settings: string/number literals, parameters(),
 /// variables(), format(), string(), length(), copyIndex(), subscriptionResourceId(), replace(), empty(), if(), the
-/// comparisons and logical functions, max()/min(), true()/false()/null(), property and index access.
+/// comparisons and logical functions, max()/min(), true()/false()/null(), coalesce(), tryGet(), property and index
+/// access.
 /// Anything else (reference(), uniqueString(), guid(), …) evaluates to <see cref="Unresolved"/>.
 /// </summary>
 internal sealed class ArmTemplate
@@ -225,10 +226,33 @@ internal sealed class ArmTemplate
             "greaterorequals" => JsonValue.Create(Number(args[0]) >= Number(args[1])),
             "less" => JsonValue.Create(Number(args[0]) < Number(args[1])),
             "lessorequals" => JsonValue.Create(Number(args[0]) <= Number(args[1])),
+            "coalesce" => args.FirstOrDefault(a => a is not null),
+            "tryget" => TryGet(args[0], args.Skip(1)),
             "max" => JsonValue.Create(args.Max(Number)),
             "min" => JsonValue.Create(args.Min(Number)),
             _ => JsonValue.Create(Unresolved),
         };
+
+        /// <summary>tryGet(value, key…): null where a key is missing, Unresolved where the value is not known here.</summary>
+        private static JsonNode? TryGet(JsonNode? node, IEnumerable<JsonNode?> keys)
+        {
+            foreach (var key in keys)
+            {
+                node = node switch
+                {
+                    null => null,
+                    JsonObject obj => obj[AsString(key)],
+                    JsonArray array when key is JsonValue i && i.TryGetValue<long>(out var n) => n < array.Count ? array[(int)n] : null,
+                    _ => JsonValue.Create(Unresolved),
+                };
+                if (node is JsonValue v && v.TryGetValue<string>(out var s) && s == Unresolved)
+                {
+                    return node.DeepClone();
+                }
+            }
+
+            return node?.DeepClone();
+        }
 
         private static long Number(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             ? long.Parse(v.ToJsonString(), CultureInfo.InvariantCulture)
