@@ -65,6 +65,9 @@ param principalId string = ''
 @allowed(['User', 'Group', 'ServicePrincipal'])
 param principalType string = 'User'
 
+@description('Private networking: a virtual network with the app integrated into a delegated subnet and the storage account reachable only through private endpoints (blob, queue, table). README, "Private networking".')
+param vnetEnabled bool = false
+
 // Names the app reads with these defaults (ZapiOptions); tests assert they stay equal.
 var deliveriesQueueName = 'zapi-deliveries'
 var erroredSendsQueueName = 'zapi-errored-sends'
@@ -97,6 +100,17 @@ module storage 'app/storage.bicep' = {
     erroredSendsQueueName: erroredSendsQueueName
     erroredSendsTableName: erroredSendsTableName
     deploymentContainerName: deploymentContainerName
+    vnetEnabled: vnetEnabled
+  }
+}
+
+module network 'app/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  params: {
+    vnetName: 'vnet-${namePrefix}-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
   }
 }
 
@@ -153,6 +167,8 @@ module functionApp 'app/function-app.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
+    // With vnetEnabled the app starts only after the endpoints and DNS zones exist (this output is a dependency).
+    virtualNetworkSubnetId: network.?outputs.appSubnetId ?? ''
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     deliveriesQueueName: deliveriesQueueName

@@ -20,6 +20,9 @@ param deploymentContainerName string
 
 param applicationInsightsConnectionString string
 
+@description('Subnet (delegated to Microsoft.App/environments) to integrate the app into; empty: no virtual network.')
+param virtualNetworkSubnetId string = ''
+
 @description('Memory per instance, MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
@@ -80,6 +83,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'

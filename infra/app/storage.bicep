@@ -15,6 +15,9 @@ param erroredSendsTableName string
 @description('Blob container for Flex Consumption deployment packages.')
 param deploymentContainerName string
 
+@description('Private networking (network.bicep): no public network access; the app reaches the account through private endpoints.')
+param vnetEnabled bool = false
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -31,9 +34,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: vnetEnabled ? 'Deny' : 'Allow'
       bypass: 'AzureServices'
     }
   }

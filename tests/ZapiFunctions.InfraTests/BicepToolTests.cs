@@ -15,6 +15,7 @@ public sealed class BicepToolTests
     [InlineData("app/roles.bicep")]
     [InlineData("app/alerts.bicep")]
     [InlineData("app/workbook.bicep")]
+    [InlineData("app/network.bicep")]
     public void Lint_is_clean_with_no_warnings(string file)
     {
         var (code, output) = Bicep.Run("lint", file);

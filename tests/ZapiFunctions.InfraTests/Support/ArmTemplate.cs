@@ -231,23 +231,28 @@ internal sealed class ArmTemplate
                 ? new JsonObject(args.Cast<JsonObject>().SelectMany(o => o).GroupBy(p => p.Key).Select(g => KeyValuePair.Create(g.Key, g.Last().Value?.DeepClone())))
                 : JsonValue.Create(Unresolved),
             "coalesce" => args.FirstOrDefault(a => a is not null)?.DeepClone(),
-            "tryget" => TryGet(args[0], args.Skip(1).Select(AsString)),
+            "tryget" => TryGet(args[0], args.Skip(1)),
             "max" => JsonValue.Create(args.Max(Number)),
             "min" => JsonValue.Create(args.Min(Number)),
             _ => JsonValue.Create(Unresolved),
         };
 
-        /// <summary>tryGet(object, key, …): null where a key is missing, Unresolved where the object is (a reference()).</summary>
-        private static JsonNode? TryGet(JsonNode? node, IEnumerable<string> keys)
+        /// <summary>tryGet(value, key…): null where a key is missing, Unresolved where the value is not known here.</summary>
+        private static JsonNode? TryGet(JsonNode? node, IEnumerable<JsonNode?> keys)
         {
             foreach (var key in keys)
             {
                 node = node switch
                 {
                     null => null,
-                    JsonObject obj => obj[key],
+                    JsonObject obj => obj[AsString(key)],
+                    JsonArray array when key is JsonValue i && i.TryGetValue<long>(out var n) => n < array.Count ? array[(int)n] : null,
                     _ => JsonValue.Create(Unresolved),
                 };
+                if (node is JsonValue v && v.TryGetValue<string>(out var s) && s == Unresolved)
+                {
+                    return node.DeepClone();
+                }
             }
 
             return node?.DeepClone();
