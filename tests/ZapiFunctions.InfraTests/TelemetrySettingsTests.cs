@@ -14,11 +14,11 @@ public sealed class TelemetrySettingsTests(CompiledInfra infra) : IClassFixture<
     [Fact]
     public void The_app_exports_to_the_provisioned_application_insights_connection_string()
     {
-        var setting = (string?)RawAppSettings[TelemetryServiceCollectionExtensions.ConnectionStringSetting];
+        var setting = (string?)SettingsWith(ConnectionMarker, ClientMarker)[TelemetryServiceCollectionExtensions.ConnectionStringSetting];
         var passed = (string?)FunctionAppModule["properties"]!["parameters"]!["applicationInsightsConnectionString"]!["value"];
         var output = (string?)infra.Monitoring.Json["outputs"]!["connectionString"]!["value"];
 
-        Assert.Equal("[parameters('applicationInsightsConnectionString')]", setting);
+        Assert.Equal(ConnectionMarker, setting);
         Assert.Contains("'monitoring'", passed, StringComparison.Ordinal);
         Assert.EndsWith(".outputs.connectionString.value]", passed, StringComparison.Ordinal);
         Assert.Contains("Microsoft.Insights/components", output, StringComparison.Ordinal);
@@ -28,15 +28,16 @@ public sealed class TelemetrySettingsTests(CompiledInfra infra) : IClassFixture<
     [Fact]
     public void The_exporter_signs_in_with_entra_as_the_apps_user_assigned_identity()
     {
-        var raw = (string?)RawAppSettings[ApplicationInsightsAuthentication.Setting];
+        var settings = SettingsWith(ConnectionMarker, ClientMarker);
+        var written = (string?)settings[ApplicationInsightsAuthentication.Setting];
         var parsed = ApplicationInsightsAuthentication.Parse(infra.AppSettings[ApplicationInsightsAuthentication.Setting]!.GetValue<string>());
         var identityClientId = (string?)FunctionAppModule["properties"]!["parameters"]!["identityClientId"]!["value"];
 
         // Entra with a ClientId: ManagedIdentityCredential for that user-assigned identity, the one storage uses too.
         Assert.True(parsed.Entra);
         Assert.Equal(ArmTemplate.Unresolved, parsed.ClientId);
-        Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", raw);
-        Assert.Equal("[parameters('identityClientId')]", (string?)RawAppSettings["AzureWebJobsStorage__clientId"]);
+        Assert.Equal($"ClientId={ClientMarker};Authorization=AAD", written);
+        Assert.Equal(ClientMarker, (string?)settings["AzureWebJobsStorage__clientId"]);
         Assert.Contains("'identity'", identityClientId, StringComparison.Ordinal);
         Assert.EndsWith(".outputs.clientId.value]", identityClientId, StringComparison.Ordinal);
     }
@@ -65,6 +66,21 @@ public sealed class TelemetrySettingsTests(CompiledInfra infra) : IClassFixture<
     private JsonObject FunctionAppModule => infra.Main.Resources.Single(r =>
         (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == "function-app");
 
-    /// <summary>The app settings as compiled, expressions not evaluated.</summary>
-    private JsonObject RawAppSettings => infra.FunctionApp.OfType("Microsoft.Web/sites/config").Single()["properties"]!.AsObject();
+    private const string ConnectionMarker = "InstrumentationKey=marker";
+
+    private const string ClientMarker = "client-id-marker";
+
+    /// <summary>
+    /// The app settings evaluated with these module parameters: a marker that comes out unchanged shows the setting
+    /// is that parameter (the settings are one union() expression, so they cannot be read unevaluated).
+    /// </summary>
+    private JsonObject SettingsWith(string connectionString, string clientId)
+    {
+        var app = infra.FunctionApp.With(new Dictionary<string, JsonNode?>
+        {
+            ["applicationInsightsConnectionString"] = connectionString,
+            ["identityClientId"] = clientId,
+        });
+        return app.Evaluate(app.OfType("Microsoft.Web/sites/config").Single()["properties"])!.AsObject();
+    }
 }
