@@ -27,6 +27,15 @@ param maxBodyBytes int = 65536
 @description('Deadline of one queue write before answering 503 (Zapi__EnqueueTimeout).')
 param enqueueTimeout string = '00:00:05'
 
+@description('Keep successful sends in the deliveries queue for a consumer (Zapi__DeliveriesQueue); false: they are acknowledged and not stored.')
+param storeDeliveries bool = true
+
+@description('Time-to-live of each deliveries message, d.hh:mm:ss (Zapi__DeliveriesTimeToLive); -1: never expires.')
+param deliveriesTimeToLive string = '-1'
+
+@description('Time-to-live of each errored-sends message, d.hh:mm:ss (Zapi__ErroredSendsTimeToLive); -1: never expires.')
+param erroredSendsTimeToLive string = '-1'
+
 @description('Flex Consumption memory per instance, MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -63,6 +72,9 @@ param principalType string = 'User'
 var deliveriesQueueName = 'zapi-deliveries'
 var erroredSendsQueueName = 'zapi-errored-sends'
 var erroredSendsTableName = 'ZapiErroredSends'
+var deadLettersTableName = 'ZapiDeadLetters'
+// Zapi__DeliveriesQueue: empty turns the deliveries queue off (delivered callbacks acknowledged, not stored).
+var deliveriesQueueSetting = storeDeliveries ? deliveriesQueueName : ''
 var deploymentContainerName = 'app-package'
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -90,6 +102,7 @@ module storage 'app/storage.bicep' = {
     deliveriesQueueName: deliveriesQueueName
     erroredSendsQueueName: erroredSendsQueueName
     erroredSendsTableName: erroredSendsTableName
+    deadLettersTableName: deadLettersTableName
     deploymentContainerName: deploymentContainerName
   }
 }
@@ -134,9 +147,12 @@ module functionApp 'app/function-app.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
-    deliveriesQueueName: deliveriesQueueName
+    deliveriesQueueName: deliveriesQueueSetting
     erroredSendsQueueName: erroredSendsQueueName
     erroredSendsTableName: erroredSendsTableName
+    deadLettersTableName: deadLettersTableName
+    deliveriesTimeToLive: deliveriesTimeToLive
+    erroredSendsTimeToLive: erroredSendsTimeToLive
     allowedInstanceIds: allowedInstanceIds
     maxBodyBytes: maxBodyBytes
     enqueueTimeout: enqueueTimeout
@@ -180,6 +196,7 @@ output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsN
 output ZAPI_DELIVERIES_QUEUE string = deliveriesQueueName
 output ZAPI_ERRORED_SENDS_QUEUE string = erroredSendsQueueName
 output ZAPI_ERRORED_SENDS_TABLE string = erroredSendsTableName
+output ZAPI_DEAD_LETTERS_TABLE string = deadLettersTableName
 output ALERT_RULE_NAMES array = alerts.outputs.alertRuleNames
 @description('Resource id of the operations workbook (Application Insights > Workbooks).')
 output ZAPI_WORKBOOK_ID string = workbook.outputs.id

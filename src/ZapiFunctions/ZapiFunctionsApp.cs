@@ -1,7 +1,9 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 
 namespace ZapiFunctions;
 
@@ -23,6 +25,10 @@ public static class ZapiFunctionsApp
         // the worker as the client's could not be confirmed in the host's source, so the handler leaves it to the platform.
         builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Platform);
         builder.Services.AddZapiErroredSends(builder.Configuration);
+
+        // The worker is not given host.json: maxDequeueCount comes from the app setting that overrides it, else from
+        // the host.json deployed beside the app (see HostQueueSettings).
+        builder.Services.AddSingleton(_ => HostQueueSettings.Resolve(builder.Configuration, Path.Combine(AppContext.BaseDirectory, "host.json")));
         return builder;
     }
 

@@ -34,6 +34,7 @@ public static class IngestServiceCollectionExtensions
         }
 
         services.AddZapiStorageQueues(configuration);
+        services.TryAddSingleton(sp => new QueueTimeToLive(sp.GetRequiredService<IOptions<ZapiOptions>>().Value));
         services.TryAddSingleton<IQueueWriter, StorageQueueWriter>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
