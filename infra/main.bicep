@@ -30,6 +30,15 @@ param enqueueTimeout string = '00:00:05'
 @description('How long errored-send rows and dead letters, which hold full phone numbers, are kept after last seen (Zapi__ErroredSendsRetention, d.hh:mm:ss, 1 day to 10 years).')
 param erroredSendsRetention string = '90.00:00:00'
 
+@description('Keep successful sends in the deliveries queue for a consumer (Zapi__DeliveriesQueue); false: they are acknowledged and not stored.')
+param storeDeliveries bool = true
+
+@description('Time-to-live of each deliveries message, d.hh:mm:ss (Zapi__DeliveriesTimeToLive); -1: never expires.')
+param deliveriesTimeToLive string = '-1'
+
+@description('Time-to-live of each errored-sends message, d.hh:mm:ss (Zapi__ErroredSendsTimeToLive); -1: never expires.')
+param erroredSendsTimeToLive string = '-1'
+
 @description('Flex Consumption memory per instance, MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -72,6 +81,9 @@ param vnetEnabled bool = false
 var deliveriesQueueName = 'zapi-deliveries'
 var erroredSendsQueueName = 'zapi-errored-sends'
 var erroredSendsTableName = 'ZapiErroredSends'
+var deadLettersTableName = 'ZapiDeadLetters'
+// Zapi__DeliveriesQueue: empty turns the deliveries queue off (delivered callbacks acknowledged, not stored).
+var deliveriesQueueSetting = storeDeliveries ? deliveriesQueueName : ''
 var deploymentContainerName = 'app-package'
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -99,6 +111,7 @@ module storage 'app/storage.bicep' = {
     deliveriesQueueName: deliveriesQueueName
     erroredSendsQueueName: erroredSendsQueueName
     erroredSendsTableName: erroredSendsTableName
+    deadLettersTableName: deadLettersTableName
     deploymentContainerName: deploymentContainerName
     vnetEnabled: vnetEnabled
   }
@@ -171,9 +184,12 @@ module functionApp 'app/function-app.bicep' = {
     virtualNetworkSubnetId: network.?outputs.appSubnetId ?? ''
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
-    deliveriesQueueName: deliveriesQueueName
+    deliveriesQueueName: deliveriesQueueSetting
     erroredSendsQueueName: erroredSendsQueueName
     erroredSendsTableName: erroredSendsTableName
+    deadLettersTableName: deadLettersTableName
+    deliveriesTimeToLive: deliveriesTimeToLive
+    erroredSendsTimeToLive: erroredSendsTimeToLive
     allowedInstanceIds: allowedInstanceIds
     maxBodyBytes: maxBodyBytes
     enqueueTimeout: enqueueTimeout
@@ -222,6 +238,7 @@ output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsN
 output ZAPI_DELIVERIES_QUEUE string = deliveriesQueueName
 output ZAPI_ERRORED_SENDS_QUEUE string = erroredSendsQueueName
 output ZAPI_ERRORED_SENDS_TABLE string = erroredSendsTableName
+output ZAPI_DEAD_LETTERS_TABLE string = deadLettersTableName
 output ALERT_RULE_NAMES array = alerts.outputs.alertRuleNames
 @description('Resource id of the operations workbook (Application Insights > Workbooks).')
 output ZAPI_WORKBOOK_ID string = workbook.outputs.id

@@ -33,9 +33,15 @@ param instanceMemoryMB int
 param maximumInstanceCount int
 
 // The app's own settings (Zapi section), passed through unchanged.
+@description('Queue for successful sends; empty: delivered callbacks are acknowledged and not stored.')
 param deliveriesQueueName string
 param erroredSendsQueueName string
 param erroredSendsTableName string
+param deadLettersTableName string
+@description('Time-to-live of each deliveries message (d.hh:mm:ss); -1: never expires.')
+param deliveriesTimeToLive string
+@description('Time-to-live of each errored-sends message (d.hh:mm:ss); -1: never expires.')
+param erroredSendsTimeToLive string
 param allowedInstanceIds string
 param maxBodyBytes int
 param enqueueTimeout string
@@ -136,6 +142,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Zapi__DeliveriesQueue: deliveriesQueueName
       Zapi__ErroredSendsQueue: erroredSendsQueueName
       Zapi__ErroredSendsTable: erroredSendsTableName
+      Zapi__DeadLettersTable: deadLettersTableName
+      Zapi__DeliveriesTimeToLive: deliveriesTimeToLive
+      Zapi__ErroredSendsTimeToLive: erroredSendsTimeToLive
       Zapi__AllowedInstanceIds: allowedInstanceIds
       Zapi__MaxBodyBytes: string(maxBodyBytes)
       Zapi__EnqueueTimeout: enqueueTimeout

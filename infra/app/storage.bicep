@@ -1,4 +1,4 @@
-// Storage for the app: queues, the errored-sends table and the Flex Consumption deployment container.
+// Storage for the app: queues, the errored-sends and dead-letters tables and the Flex Consumption deployment container.
 // Shared keys are off: everything, the Functions host included, authenticates with Entra ID.
 
 @description('Storage account name (3-24 lowercase letters and digits).')
@@ -12,6 +12,8 @@ param deliveriesQueueName string
 param erroredSendsQueueName string
 @description('Table of errored sends (app setting Zapi__ErroredSendsTable).')
 param erroredSendsTableName string
+@description('Table of dead letters, messages that failed their last try (app setting Zapi__DeadLettersTable).')
+param deadLettersTableName string
 @description('Blob container for Flex Consumption deployment packages.')
 param deploymentContainerName string
 
@@ -73,6 +75,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
     resource erroredSendsTable 'tables' = {
       name: erroredSendsTableName
+    }
+
+    resource deadLettersTable 'tables' = {
+      name: deadLettersTableName
     }
   }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.DevHost.Backlog;
 using ZapiFunctions.DevHost.Fallback;
@@ -80,6 +81,7 @@ internal static class DevHostApp
         builder.Services.AddHostedService<FallbackDrainPoller>();
         builder.AddDevHostRetention();
         var queueSettings = QueueTriggerSettings.Load(hostJson);
+        builder.Services.AddSingleton(new HostQueueSettings(queueSettings.MaxDequeueCount, hostJson));
         builder.Services.AddHostedService(sp => new QueueTriggerListener(
             sp.GetRequiredService<QueueServiceClient>(),
             sp.GetRequiredService<IOptions<ZapiOptions>>().Value.ErroredSendsQueue,
@@ -87,7 +89,8 @@ internal static class DevHostApp
             async (message, ct) =>
             {
                 await using var scope = sp.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message.Body, message.DequeueCount, ct);
+                await scope.ServiceProvider.GetRequiredService<ErroredSendHandler>()
+                    .HandleAsync(message.MessageId, message.Body, message.DequeueCount, queueSettings.MaxDequeueCount, ct);
             },
             sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
 

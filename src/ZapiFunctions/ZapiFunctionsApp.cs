@@ -1,8 +1,10 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Privacy;
 using ZapiFunctions.Core.Telemetry;
 
@@ -32,6 +34,10 @@ public static class ZapiFunctionsApp
         builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Platform);
         builder.Services.AddZapiErroredSends(builder.Configuration);
         builder.Services.AddZapiRetention(builder.Configuration);
+
+        // The worker is not given host.json: maxDequeueCount comes from the app setting that overrides it, else from
+        // the host.json deployed beside the app (see HostQueueSettings).
+        builder.Services.AddSingleton(_ => HostQueueSettings.Resolve(builder.Configuration, Path.Combine(AppContext.BaseDirectory, "host.json")));
         return builder;
     }
 

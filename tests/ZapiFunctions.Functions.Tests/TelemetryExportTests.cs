@@ -172,7 +172,7 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
                 InvocationTraceId = invocation.TraceId.ToHexString();
                 InvocationSpanId = invocation.SpanId.ToHexString();
                 await using var scope = host.Services.CreateAsyncScope();
-                await new ErroredSendFunction(scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>()).RunAsync(message, CancellationToken.None);
+                await ActivatorUtilities.CreateInstance<ErroredSendFunction>(scope.ServiceProvider).RunAsync(message, CancellationToken.None);
             }
 
             await azurite.StopAsync();

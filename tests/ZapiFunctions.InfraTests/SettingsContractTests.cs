@@ -65,7 +65,7 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
             .Select(t => storage.String(t["name"]).Split('/')[^1]);
 
         Assert.Equal([Defaults.DeliveriesQueue, Defaults.ErroredSendsQueue, Defaults.ErroredSendsQueue + "-poison"], queues);
-        Assert.Equal([Defaults.ErroredSendsTable], tables);
+        Assert.Equal([Defaults.DeadLettersTable, Defaults.ErroredSendsTable], tables.Order());
     }
 
     [Fact]
@@ -85,6 +85,7 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
     {
         null => string.Empty,
         bool b => b ? "true" : "false",
+        TimeSpan t when t < TimeSpan.Zero => "-1", // "never" (queue time-to-live), as the settings write it
         TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,

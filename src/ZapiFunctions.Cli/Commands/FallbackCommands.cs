@@ -22,9 +22,11 @@ internal static class FallbackCommands
         drain.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
-            var options = settings.Options(nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue));
+            var options = settings.Options(
+                nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue),
+                nameof(ZapiOptions.DeliveriesTimeToLive), nameof(ZapiOptions.ErroredSendsTimeToLive));
             var fallback = settings.FallbackQueues;
-            var operations = new FallbackDrain(new StorageQueueWriter(settings.Queues), fallback, [options.DeliveriesQueue, options.ErroredSendsQueue]);
+            var operations = new FallbackDrain(new StorageQueueWriter(settings.Queues, new QueueTimeToLive(options)), fallback, options.IngestQueues());
             if (parse.GetValue(dryRun))
             {
                 var held = await operations.CountAsync(ct);

@@ -2,58 +2,70 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Operations;
 
 namespace ZapiFunctions.Cli.Commands;
 
-/// <summary><c>zapi poison peek|replay</c>: the errored-sends poison queue.</summary>
+/// <summary>
+/// <c>zapi poison peek|replay</c>: the errored sends that failed their last try, from the dead-letters table and the
+/// errored-sends poison queue (<see cref="DeadLetterOperations"/>).
+/// </summary>
 internal static class PoisonCommands
 {
     public static Command Create(CliConsole console)
     {
-        var max = new Option<int>("--max") { Description = "Messages to show, 1-32 (default 32).", DefaultValueFactory = _ => 32 };
-        var json = new Option<bool>("--json") { Description = "JSON lines, one message each." };
-        var peek = new Command("peek", "Show poison messages decoded, without taking them.") { max, json };
+        var max = new Option<int>("--max") { Description = "Dead letters to show (default 32); at most 32 poison messages are read.", DefaultValueFactory = _ => 32 };
+        var json = new Option<bool>("--json") { Description = "JSON lines, one dead letter each (callbacks in full, phones included)." };
+        var peek = new Command("peek", "Show dead letters (the dead-letters table and the poison queue) decoded, without taking them.") { max, json };
         peek.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var operations = Operations(settings);
-            var messages = await operations.PeekAsync(parse.GetValue(max), ct);
+            var items = await operations.PeekAsync(parse.GetValue(max), ct);
             if (parse.GetValue(json))
             {
-                foreach (var m in messages)
+                foreach (var item in items)
                 {
                     await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
                     {
-                        m.MessageId,
-                        m.InsertedOn,
-                        requestId = m.Envelope?.RequestId,
-                        callback = m.Envelope?.Callback,
-                        m.Problem,
-                        body = m.Envelope is null ? m.Body : null,
+                        MessageId = item.Id,
+                        InsertedOn = item.PoisonInsertedOn,
+                        keptIn = item.KeptIn,
+                        poisonMessageId = item.PoisonMessageId,
+                        deadLetteredAt = item.Row?.DeadLetteredAt,
+                        attempts = item.Row?.Attempts,
+                        error = item.Row?.Error,
+                        requestId = item.Envelope?.RequestId,
+                        callback = item.Envelope?.Callback,
+                        item.Problem,
+                        body = item.Envelope is null ? item.Body : null,
                     }));
                 }
 
                 return ExitCodes.Success;
             }
 
-            if (messages.Count == 0)
+            if (items.Count == 0)
             {
-                await console.Out.WriteLineAsync($"{operations.PoisonQueueName} is empty.");
+                await console.Out.WriteLineAsync($"Nothing dead-lettered: {operations.TableName} has no {operations.MainQueueName} rows and {operations.PoisonQueueName} is empty.");
                 return ExitCodes.Success;
             }
 
-            TextTable.Write(console.Out, ["id", "inserted (UTC)", "instance", "message", "error or problem"], messages.Select(m => (IReadOnlyList<string>)
+            TextTable.Write(console.Out, ["id", "at (UTC)", "kept in", "tries", "instance", "message", "error or problem"], items.Select(i => (IReadOnlyList<string>)
             [
-                m.MessageId, m.InsertedOn?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty,
-                Field(m, "instanceId"), Field(m, "messageId"), m.Problem ?? Field(m, "error"),
+                i.Id, i.At?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty, i.KeptIn,
+                i.Row?.Attempts.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+                Field(i, "instanceId"), Field(i, "messageId"), i.Row?.Error ?? i.Problem ?? Field(i, "error"),
             ]));
             return ExitCodes.Success;
         }));
 
-        var all = new Option<bool>("--all") { Description = "Replay every poison message." };
-        var ids = new Option<string[]>("--id") { Description = "Replay this message id (repeatable); see 'zapi poison peek'.", AllowMultipleArgumentsPerToken = true };
-        var replay = new Command("replay", "Move poison messages back to the errored-sends queue (copied first, deleted second: an interruption duplicates, never loses).")
+        var all = new Option<bool>("--all") { Description = "Replay every dead letter." };
+        var ids = new Option<string[]>("--id") { Description = "Replay this id (repeatable); see 'zapi poison peek'.", AllowMultipleArgumentsPerToken = true };
+        var replay = new Command(
+            "replay",
+            "Send dead letters back to the errored-sends queue, once each, then delete them from the dead-letters table and the poison queue (sent first, deleted second: an interruption duplicates, never loses).")
         {
             all, ids,
         };
@@ -68,27 +80,32 @@ internal static class PoisonCommands
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var operations = Operations(settings);
             var result = await operations.ReplayAsync(wanted.Length > 0 ? wanted.ToHashSet(StringComparer.Ordinal) : null, ct);
-            await console.Out.WriteLineAsync($"Replayed {result.Replayed.Count} message(s) from {operations.PoisonQueueName} to {operations.MainQueueName}.");
+            await console.Out.WriteLineAsync(
+                $"Replayed {result.Replayed.Count} message(s) from {operations.TableName} and {operations.PoisonQueueName} to {operations.MainQueueName}.");
             foreach (var missing in result.NotFound)
             {
-                await console.Error.WriteLineAsync($"error: no message {missing} in {operations.PoisonQueueName}.");
+                await console.Error.WriteLineAsync($"error: no dead letter {missing} in {operations.TableName} or {operations.PoisonQueueName}.");
             }
 
             return result.NotFound.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
         }));
 
-        return new Command("poison", "Inspect and replay the errored-sends poison queue.") { peek, replay };
+        return new Command("poison", "Inspect and replay dead letters: the errored sends that failed their last try (dead-letters table and poison queue).") { peek, replay };
     }
 
-    private static PoisonQueueOperations Operations(CliSettings settings)
+    private static DeadLetterOperations Operations(CliSettings settings)
     {
-        var queue = settings.Options(nameof(ZapiOptions.ErroredSendsQueue)).ErroredSendsQueue;
+        var options = settings.Options(
+            nameof(ZapiOptions.ErroredSendsQueue), nameof(ZapiOptions.ErroredSendsTimeToLive), nameof(ZapiOptions.DeadLettersTable));
         var queues = settings.Queues;
-        return new PoisonQueueOperations(queues.GetQueueClient(queue), queues.GetQueueClient(queue + "-poison"));
+        var store = new DeadLetterStore(settings.Tables.GetTableClient(options.DeadLettersTable), TimeProvider.System);
+        return new DeadLetterOperations(
+            queues.GetQueueClient(options.ErroredSendsQueue), queues.GetQueueClient(options.ErroredSendsQueue + "-poison"), store,
+            options.ErroredSendsTimeToLive);
     }
 
-    private static string Field(PoisonMessage message, string name) =>
-        message.Envelope is { } envelope && envelope.Callback.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+    private static string Field(DeadLetterItem item, string name) =>
+        item.Envelope is { } envelope && envelope.Callback.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!
             : string.Empty;
 }

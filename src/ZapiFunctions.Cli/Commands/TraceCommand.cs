@@ -45,7 +45,7 @@ internal static class TraceCommand
                 nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue), nameof(ZapiOptions.ErroredSendsTable));
             var queues = settings.Queues;
             var trace = new CallbackTrace(
-                queues.GetQueueClient(options.DeliveriesQueue),
+                options.StoresDeliveries() ? queues.GetQueueClient(options.DeliveriesQueue) : null,
                 queues.GetQueueClient(options.ErroredSendsQueue),
                 queues.GetQueueClient(options.ErroredSendsQueue + BacklogMonitor.PoisonSuffix),
                 settings.Tables.GetTableClient(options.ErroredSendsTable));

@@ -36,6 +36,7 @@ public static class IngestServiceCollectionExtensions
         }
 
         services.AddZapiStorageQueues(configuration);
+        services.TryAddSingleton(sp => new QueueTimeToLive(sp.GetRequiredService<IOptions<ZapiOptions>>().Value));
         services.TryAddSingleton<IQueueWriter, StorageQueueWriter>();
         services.AddZapiFallbackStorage(configuration); // Decorates the writer when ZapiFallbackStorage is set.
         services.TryAddSingleton(TimeProvider.System);

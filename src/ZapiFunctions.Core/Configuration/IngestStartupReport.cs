@@ -20,6 +20,11 @@ internal sealed partial class IngestStartupReport(
             LogAllowList(logger, allowed.Count);
         }
 
+        if (!options.Value.StoresDeliveries())
+        {
+            LogDeliveriesOff(logger);
+        }
+
         if (transport == TransportSecurity.Platform)
         {
             LogHttpsByPlatform(logger);
@@ -37,6 +42,10 @@ internal sealed partial class IngestStartupReport(
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning,
         Message = "Zapi__AllowedInstanceIds is empty: callbacks from every Z-API instance are accepted. Set it to your instance ids.")]
     private static partial void LogAllowAll(ILogger logger);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning,
+        Message = "Zapi__DeliveriesQueue is empty: delivered callbacks are answered 200 and not kept anywhere. Set it to a queue name to keep them for a consumer.")]
+    private static partial void LogDeliveriesOff(ILogger logger);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Accepting callbacks from {Count} allowed instance(s)")]
     private static partial void LogAllowList(ILogger logger, int count);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Configuration;
 
@@ -20,8 +21,10 @@ public sealed class ZapiOptions
 
     private const string TableNameRule = "use 3-63 letters and digits, starting with a letter.";
 
-    /// <summary>Queue for successful sends (callbacks without <c>error</c>), for downstream consumers.</summary>
-    [Required(ErrorMessage = "Zapi__DeliveriesQueue is empty: " + QueueNameRule)]
+    /// <summary>
+    /// Queue for successful sends (callbacks without <c>error</c>), for downstream consumers. Empty turns it off:
+    /// delivered callbacks are then answered 200 <c>ignored</c> and not kept anywhere (see <see cref="ZapiQueues"/>).
+    /// </summary>
     [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi__DeliveriesQueue is not a Storage queue name: " + QueueNameRule)]
     public string DeliveriesQueue { get; set; } = "zapi-deliveries";
 
@@ -29,6 +32,17 @@ public sealed class ZapiOptions
     [Required(ErrorMessage = "Zapi__ErroredSendsQueue is empty: " + QueueNameRule)]
     [RegularExpression(QueueNamePattern, ErrorMessage = "Zapi__ErroredSendsQueue is not a Storage queue name: " + QueueNameRule)]
     public string ErroredSendsQueue { get; set; } = "zapi-errored-sends";
+
+    /// <summary>Time-to-live of each message written to <see cref="DeliveriesQueue"/>; negative (written <c>-1</c>): never expires.</summary>
+    public TimeSpan DeliveriesTimeToLive { get; set; } = QueueTimeToLive.Never;
+
+    /// <summary>Time-to-live of each message written to <see cref="ErroredSendsQueue"/>; negative (written <c>-1</c>): never expires.</summary>
+    public TimeSpan ErroredSendsTimeToLive { get; set; } = QueueTimeToLive.Never;
+
+    /// <summary>Durable table of messages that failed their last try (dead letters), kept until replayed or erased.</summary>
+    [Required(ErrorMessage = "Zapi__DeadLettersTable is empty: " + TableNameRule)]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Zapi__DeadLettersTable is not a table name: " + TableNameRule)]
+    public string DeadLettersTable { get; set; } = "ZapiDeadLetters";
 
     /// <summary>Table of errored sends: 3–63 letters and digits, starting with a letter.</summary>
     [Required(ErrorMessage = "Zapi__ErroredSendsTable is empty: " + TableNameRule)]

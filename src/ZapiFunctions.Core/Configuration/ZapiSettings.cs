@@ -60,7 +60,7 @@ public static class ZapiSettings
     internal static IEnumerable<SettingProblem> RuleProblems(IConfiguration configuration, ZapiOptions options)
     {
         var section = configuration.GetSection(ZapiOptions.SectionName);
-        IValidateOptions<ZapiOptions>[] validators = [new ZapiOptionsValidator(), new ZapiOptionsRules()];
+        IValidateOptions<ZapiOptions>[] validators = [new ZapiOptionsValidator(), new ZapiOptionsRules(), new QueueLifetimeRules()];
         foreach (var failure in validators.SelectMany(v => v.Validate(null, options).Failures ?? []))
         {
             // Generated failures read "<Property>: <message>"; ZapiOptionsRules' start with the setting name.

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 
 namespace ZapiFunctions.Core.ErroredSends;
 
@@ -13,7 +14,8 @@ public static class ErroredSendServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ErroredSendProcessor"/> with its table (from <c>AzureWebJobsStorage</c>), notifier (with the
-    /// standard resilience pipeline) and metrics, plus table creation at start-up.
+    /// standard resilience pipeline) and metrics, plus table creation at start-up; and <see cref="ErroredSendHandler"/>,
+    /// which keeps a message failing its last try in the dead-letters table.
     /// </summary>
     public static IServiceCollection AddZapiErroredSends(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +32,7 @@ public static class ErroredSendServiceCollectionExtensions
             .AddStandardResilienceHandler(ConfigureNotifyResilience);
         services.TryAddTransient<ErroredSendProcessor>();
         services.AddHostedService<ErroredSendProvisioner>();
+        services.AddZapiDeadLetters();
         return services;
     }
 

@@ -61,7 +61,7 @@ public static class FallbackServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ZapiOptions>>();
-            string[] queues = [options.Value.DeliveriesQueue, options.Value.ErroredSendsQueue];
+            var queues = options.Value.IngestQueues();
             var drain = FallbackStorage.IsConfigured(configuration)
                 ? new FallbackDrain(
                     sp.GetRequiredKeyedService<IQueueWriter>(FallbackStorage.PrimaryWriterKey),

@@ -8,8 +8,8 @@ using ZapiFunctions.Core.Queueing;
 namespace ZapiFunctions.Core.Health;
 
 /// <summary>
-/// Readiness: both ingest queues answer (<c>GetProperties</c> on <see cref="ZapiOptions.DeliveriesQueue"/> and
-/// <see cref="ZapiOptions.ErroredSendsQueue"/>) within <see cref="Timeout"/>. Unhealthy names the queue and the
+/// Readiness: both ingest queues answer (<c>GetProperties</c> on <see cref="ZapiOptions.DeliveriesQueue"/>, unless it
+/// is off, and <see cref="ZapiOptions.ErroredSendsQueue"/>) within <see cref="Timeout"/>. Unhealthy names the queue and the
 /// storage error's first line; Degraded when storage answers but a queue does not exist yet (the writer creates
 /// it on first use). Never reports a connection string, key or signature.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class QueueReadinessCheck : IHealthCheck
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        string[] queues = [_options.DeliveriesQueue, _options.ErroredSendsQueue];
+        var queues = _options.IngestQueues();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         var probes = await Task.WhenAll(queues.Select(queue => ProbeAsync(queue, timeout.Token, cancellationToken)));

@@ -86,6 +86,11 @@ public sealed partial class OnSendHandler
             return Reject("instance-not-allowed", IngestProblems.InstanceNotAllowed(requestId), activity, callback.InstanceId);
         }
 
+        if (!callback.IsError && !_options.StoresDeliveries())
+        {
+            return Ignore(requestId, callback, activity);
+        }
+
         var queueName = callback.IsError ? _options.ErroredSendsQueue : _options.DeliveriesQueue;
         activity?.SetTag("zapi.queue", queueName);
         var message = EnvelopeWriter.Write(_time.GetUtcNow(), requestId, ZapiTelemetry.TraceParent(activity), body.Value.Span);

@@ -13,8 +13,11 @@ namespace ZapiFunctions.Core.Operations;
 /// for it in the poison queue). Queues are peeked, not received, so the lookup changes nothing; a peek sees only the
 /// first <see cref="PeekLimit"/> visible messages (one being processed or waiting for a retry is invisible).
 /// </summary>
-public sealed class CallbackTrace(QueueClient deliveries, QueueClient erroredSends, QueueClient poison, TableClient table)
+public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSends, QueueClient poison, TableClient table)
 {
+    // No deliveries queue when it is off (Zapi__DeliveriesQueue empty): delivered callbacks are not kept.
+    private readonly QueueClient[] _queues = deliveries is null ? [erroredSends] : [deliveries, erroredSends];
+
     /// <summary>The most messages one peek returns (a Storage limit).</summary>
     public const int PeekLimit = 32;
 
@@ -31,7 +34,7 @@ public sealed class CallbackTrace(QueueClient deliveries, QueueClient erroredSen
         var warnings = new List<string>();
 
         var queued = new List<QueuedStep>();
-        foreach (var queue in new[] { deliveries, erroredSends })
+        foreach (var queue in _queues)
         {
             queued.AddRange((await PeekAsync(queue, messageId, instanceId, warnings, cancellationToken))
                 .Select(m => new QueuedStep(m.Envelope.ReceivedAt, queue.Name, m.MessageId, m.InsertedOn, m.Envelope)));
@@ -40,13 +43,13 @@ public sealed class CallbackTrace(QueueClient deliveries, QueueClient erroredSen
         steps.AddRange(queued);
 
         // A delivered callback (no error) is only queued for consumers: it is never recorded, notified or poisoned.
-        var deliveredOnly = queued.Count > 0 && queued.All(q => q.Queue == deliveries.Name && q.Field("error") is null);
+        var deliveredOnly = queued.Count > 0 && queued.All(q => q.Queue == deliveries?.Name && q.Field("error") is null);
         var rows = await RowsAsync(messageId, instanceId, cancellationToken);
         if (queued.Count == 0)
         {
             missing.Add(new TraceMiss(TraceStages.Queued, rows.Count > 0
-                ? $"not among the first {PeekLimit} visible messages of {deliveries.Name} and {erroredSends.Name}: processing takes a message off its queue"
-                : $"no envelope for it among the first {PeekLimit} visible messages of {deliveries.Name} and {erroredSends.Name}"));
+                ? $"not among the first {PeekLimit} visible messages of {Names()}: processing takes a message off its queue"
+                : $"no envelope for it among the first {PeekLimit} visible messages of {Names()}"));
         }
 
         steps.AddRange(rows.Select(row => new ProcessedStep(row)));
@@ -77,6 +80,8 @@ public sealed class CallbackTrace(QueueClient deliveries, QueueClient erroredSen
         return new CallbackTraceResult(
             messageId, instanceId, [.. steps.OrderBy(s => s.At).ThenBy(s => TraceStages.Order(s.Stage))], missing, warnings);
     }
+
+    private string Names() => string.Join(" and ", _queues.Select(q => q.Name));
 
     private static async Task<List<PeekedEnvelope>> PeekAsync(
         QueueClient queue, string messageId, string? instanceId, List<string> warnings, CancellationToken cancellationToken)

@@ -3,8 +3,12 @@ using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Operations;
 
-/// <summary>Inspects the poison queue and moves messages back to the queue they came from.</summary>
-public sealed class PoisonQueueOperations(QueueClient mainQueue, QueueClient poisonQueue)
+/// <summary>
+/// Inspects the poison queue and moves messages back to the queue they came from, with that queue's time-to-live
+/// (<paramref name="mainQueueTimeToLive"/>, as configured; default never expire). <c>zapi poison</c> uses
+/// <see cref="DeadLetterOperations"/>, which also covers the dead-letters table.
+/// </summary>
+public sealed class PoisonQueueOperations(QueueClient mainQueue, QueueClient poisonQueue, TimeSpan? mainQueueTimeToLive = null)
 {
     /// <summary>How long a message being replayed is hidden from other readers.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
@@ -63,7 +67,8 @@ public sealed class PoisonQueueOperations(QueueClient mainQueue, QueueClient poi
                     continue;
                 }
 
-                await mainQueue.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+                await mainQueue.SendMessageAsync(
+                    message.Body, visibilityTimeout: null, QueueTimeToLive.ToSdk(mainQueueTimeToLive ?? QueueTimeToLive.Never), cancellationToken);
                 try
                 {
                     await poisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);

@@ -21,13 +21,10 @@ public static class DeadLetterTable
     /// <summary>The callback's phone, in full: what erasure matches.</summary>
     public const string Phone = "Phone";
 
-    /// <summary>
-    /// The table's name for these settings. The one place that says where dead letters are: when
-    /// <c>Zapi__DeadLettersTable</c> becomes a setting, return <c>options.DeadLettersTable</c> here.
-    /// </summary>
+    /// <summary>The table's name for these settings (<c>Zapi__DeadLettersTable</c>).</summary>
     public static string Name(ZapiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return DefaultName;
+        return options.DeadLettersTable;
     }
 }

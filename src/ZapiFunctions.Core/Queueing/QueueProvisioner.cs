@@ -15,7 +15,7 @@ public sealed partial class QueueProvisioner(
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        string[] names = [options.Value.DeliveriesQueue, options.Value.ErroredSendsQueue];
+        var names = options.Value.IngestQueues();
         var list = string.Join(", ", names);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(15));

@@ -18,7 +18,7 @@ public sealed class IngestMetrics
             ZapiTelemetry.EnqueueDuration, unit: "s", description: "Time to write one callback to its queue.");
     }
 
-    /// <summary>Counts one request: <paramref name="outcome"/> is enqueued, rejected or unavailable.</summary>
+    /// <summary>Counts one request: <paramref name="outcome"/> is enqueued, ignored (deliveries queue off), rejected or unavailable.</summary>
     public void Received(string outcome, string reason) =>
         _received.Add(1, new("outcome", outcome), new("reason", reason));
 

@@ -133,9 +133,10 @@ internal sealed partial class QueueTriggerListener(
 
     private async Task MoveToPoisonAsync(QueueMessage message, CancellationToken cancellationToken)
     {
-        // Copy first, delete second: a crash in between duplicates the message rather than losing it.
+        // Copy first, delete second: a crash in between duplicates the message rather than losing it. The runtime's
+        // copy gets Storage's default time-to-live (it sends none); this stand-in sets the same explicitly.
         await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await _poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+        await _poison.SendMessageAsync(message.Body, visibilityTimeout: null, QueueTimeToLive.RuntimePoisonCopy, cancellationToken);
         await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
         LogPoisoned(logger, message.MessageId, settings.MaxDequeueCount, _poison.Name);
     }

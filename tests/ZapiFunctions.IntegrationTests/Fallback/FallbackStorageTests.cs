@@ -96,7 +96,7 @@ public sealed class FallbackStorageTests(FallbackStorageTests.TwoAccounts accoun
             bodies.Add(body);
         }
 
-        var drain = Drain(new StorageQueueWriter(PrimaryService()));
+        var drain = Drain(new StorageQueueWriter(PrimaryService(), new QueueTimeToLive(new ZapiOptions())));
         var first = await drain.DrainAsync(CancellationToken.None);
         var second = await drain.DrainAsync(CancellationToken.None);
 
@@ -138,7 +138,7 @@ public sealed class FallbackStorageTests(FallbackStorageTests.TwoAccounts accoun
         await accounts.Fallback.Queue(_deliveries).SendMessageAsync(Envelope(Callback("M-1")));
         var options = Microsoft.Extensions.Options.Options.Create(new ZapiOptions { DeliveriesQueue = _deliveries, ErroredSendsQueue = _errored });
         var recovery = new FallbackRecovery(
-            Drain(new StorageQueueWriter(PrimaryService())),
+            Drain(new StorageQueueWriter(PrimaryService(), new QueueTimeToLive(new ZapiOptions()))),
             new QueueReadinessCheck(PrimaryService(), options, TimeSpan.FromSeconds(5)),
             NullLogger<FallbackRecovery>.Instance);
 

@@ -59,7 +59,7 @@ public sealed partial class BacklogMonitor
         _logger = logger;
         _options = options.Value;
         var zapi = zapiOptions.Value;
-        Queues = [zapi.DeliveriesQueue, zapi.ErroredSendsQueue, zapi.ErroredSendsQueue + PoisonSuffix];
+        Queues = [.. zapi.IngestQueues(), zapi.ErroredSendsQueue + PoisonSuffix];
 
         var meter = meterFactory.Create(ZapiTelemetry.Name);
         meter.CreateObservableGauge(
@@ -74,7 +74,7 @@ public sealed partial class BacklogMonitor
             description: "Age of the message at the front of the queue (0 when empty), as last read (read every minute).");
     }
 
-    /// <summary>The queues read, in this order: deliveries, errored sends, errored sends' poison queue.</summary>
+    /// <summary>The queues read, in this order: deliveries (unless off), errored sends, errored sends' poison queue.</summary>
     public IReadOnlyList<string> Queues { get; }
 
     /// <summary>The readings published now: one per queue whose last read succeeded and is not stale, in <see cref="Queues"/> order.</summary>

@@ -1,0 +1,40 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ZapiFunctions.Core.ErroredSends.DeadLetters;
+
+/// <summary>
+/// One row of the <c>ZapiDeadLetters</c> table: a queue message that failed its last try, kept until it is replayed
+/// (<c>zapi poison replay</c>) or erased. PartitionKey is the queue it came from (e.g. <c>zapi-errored-sends</c>),
+/// RowKey the queue message id. The column names are a contract other parts of the app rely on.
+/// </summary>
+public sealed class DeadLetterEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = string.Empty;
+
+    public string RowKey { get; set; } = string.Empty;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    /// <summary>The queue message body as text, exactly as the function received it (a callback envelope, or not).</summary>
+    public string Envelope { get; set; } = string.Empty;
+
+    /// <summary>Why the last try failed: the exception's type and first line, phones masked.</summary>
+    public string Error { get; set; } = string.Empty;
+
+    /// <summary>Tries made, the last one included (the message's dequeue count).</summary>
+    public int Attempts { get; set; }
+
+    public DateTimeOffset DeadLetteredAt { get; set; }
+
+    /// <summary>The callback's <c>instanceId</c>, when the envelope could be read; empty otherwise.</summary>
+    public string InstanceId { get; set; } = string.Empty;
+
+    /// <summary>The callback's <c>messageId</c> (Z-API's), when the envelope could be read; empty otherwise.</summary>
+    public string MessageId { get; set; } = string.Empty;
+
+    /// <summary>The callback's phone in full (personal data), when the envelope could be read; empty otherwise.</summary>
+    public string Phone { get; set; } = string.Empty;
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Data.Tables;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Core.Telemetry;
+
+namespace ZapiFunctions.Core.ErroredSends.DeadLetters;
+
+/// <summary>
+/// The <c>ZapiDeadLetters</c> table (<see cref="DeadLetterEntity"/>): where a message that failed its last try is
+/// kept, since the poison queue the runtime moves it to expires it after 7 days. Tables do not expire rows.
+/// </summary>
+public sealed partial class DeadLetterStore(TableClient table, TimeProvider time)
+{
+    /// <summary>The table this store writes.</summary>
+    public string TableName => table.Name;
+
+    /// <summary>Creates the table if it does not exist.</summary>
+    public Task EnsureTableAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+
+    /// <summary>
+    /// Keeps queue message <paramref name="queueMessageId"/> of <paramref name="sourceQueue"/>, with why its last try
+    /// failed. Writing the same message again replaces its row, so a repeated last try leaves one row.
+    /// </summary>
+    public async Task<DeadLetterEntity> WriteAsync(
+        string sourceQueue, string queueMessageId, BinaryData body, Exception error, long attempts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceQueue);
+        ArgumentException.ThrowIfNullOrEmpty(queueMessageId);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(error);
+        var text = body.ToString();
+        var callback = CallbackFields.Read(text);
+        var entity = new DeadLetterEntity
+        {
+            PartitionKey = sourceQueue,
+            RowKey = TableKeys.Encode(queueMessageId),
+            Envelope = text,
+            Error = Describe(error, callback.Phone),
+            Attempts = (int)Math.Min(attempts, int.MaxValue),
+            DeadLetteredAt = time.GetUtcNow(),
+            InstanceId = callback.InstanceId,
+            MessageId = callback.MessageId,
+            Phone = callback.Phone,
+        };
+
+        try
+        {
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "TableNotFound")
+        {
+            // Created at start-up normally; this covers a start-up while storage was down.
+            await table.CreateIfNotExistsAsync(cancellationToken);
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        return entity;
+    }
+
+    /// <summary>The dead letters of <paramref name="sourceQueue"/>, oldest first; none when the table does not exist yet.</summary>
+    public async Task<IReadOnlyList<DeadLetterEntity>> ListAsync(string sourceQueue, CancellationToken cancellationToken)
+    {
+        var rows = new List<DeadLetterEntity>();
+        try
+        {
+            await foreach (var row in table.QueryAsync<DeadLetterEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {sourceQueue}"), cancellationToken: cancellationToken))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return [];
+        }
+
+        return [.. rows.OrderBy(r => r.DeadLetteredAt).ThenBy(r => r.RowKey, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="row"/> if it is unchanged since read (its ETag); false when it was already gone.
+    /// Throws when it changed meanwhile or storage fails.
+    /// </summary>
+    public async Task<bool> DeleteAsync(DeadLetterEntity row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        try
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The exception's type and first line (of the last try's, for the SDK's retry <see cref="AggregateException"/>),
+    /// secrets masked, and never a phone: the callback's phone and any run of 8 or more digits are masked.
+    /// </summary>
+    internal static string Describe(Exception error, string? phone)
+    {
+        var cause = error is AggregateException { InnerExceptions.Count: > 0 } tries ? tries.InnerExceptions[^1] : error;
+        var text = $"{cause.GetType().Name}: {StorageFailure.FirstLine(cause.Message)}";
+        if (!string.IsNullOrEmpty(phone))
+        {
+            text = text.Replace(phone, PhoneMask.Mask(phone), StringComparison.Ordinal);
+        }
+
+        return LongDigitRun().Replace(text, m => PhoneMask.Mask(m.Value));
+    }
+
+    [GeneratedRegex("[0-9]{8,}")]
+    private static partial Regex LongDigitRun();
+
+    /// <summary>The callback's string fields, read leniently: any JSON object with a <c>callback</c> object, whatever its version.</summary>
+    private sealed record CallbackFields(string InstanceId, string MessageId, string Phone)
+    {
+        private static readonly CallbackFields None = new(string.Empty, string.Empty, string.Empty);
+
+        public static CallbackFields Read(string body)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("callback", out var callback)
+                    || callback.ValueKind != JsonValueKind.Object)
+                {
+                    return None;
+                }
+
+                return new CallbackFields(Field(callback, "instanceId"), Field(callback, "messageId"), Field(callback, "phone"));
+            }
+            catch (JsonException)
+            {
+                return None;
+            }
+        }
+
+        private static string Field(JsonElement callback, string name) =>
+            callback.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using ZapiFunctions.Core.Callbacks;
+
+namespace ZapiFunctions.Core.Ingest;
+
+/// <summary>The deliveries queue turned off (<c>Zapi__DeliveriesQueue</c> empty): delivered callbacks are acknowledged, not stored.</summary>
+public sealed partial class OnSendHandler
+{
+    /// <summary>The 200 status of a delivered callback acknowledged without being stored.</summary>
+    public const string IgnoredStatus = "ignored";
+
+    private Ok<IngestAccepted> Ignore(string requestId, DeliveryCallback callback, Activity? activity)
+    {
+        _metrics.Received(IgnoredStatus, "delivered");
+        activity?.SetTag("zapi.outcome", IgnoredStatus);
+        activity?.SetTag("zapi.reason", "delivered");
+        LogIgnored(_logger, requestId, callback.MessageId, callback.InstanceId);
+        return TypedResults.Ok(new IngestAccepted(IgnoredStatus, requestId));
+    }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
+        Message = "Delivered callback {MessageId} from instance {InstanceId} acknowledged and not stored: Zapi__DeliveriesQueue is empty (request {RequestId})")]
+    private static partial void LogIgnored(ILogger logger, string requestId, string messageId, string instanceId);
+}
