@@ -65,7 +65,7 @@ internal static class DevHostApp
     private static (WebApplication App, string SettingsFile, string HostJson) Build(string[] args)
     {
         args = DevHostArguments.Normalize(args); // --verbose
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = DevHostErrors.CreateBuilder(args); // always Production: never the developer exception page
 
         // Settings: local.settings.json "Values" (as func start reads them), then environment, then command line.
         var settingsFile = DevHostPaths.SettingsFile(builder.Configuration["DevHost:SettingsFile"]);
@@ -75,6 +75,7 @@ internal static class DevHostApp
         builder.AddDevHostLogging();
         builder.AddDevHostTelemetry();
 
+        builder.Services.AddDevHostErrors();
         builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Application);
         builder.Services.AddZapiErroredSends(builder.Configuration);
         builder.AddDevHostBacklog();
@@ -95,6 +96,7 @@ internal static class DevHostApp
             sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
 
         var app = builder.Build();
+        app.UseDevHostErrors();
 
         // Every method reaches the handler, which answers 405 itself, as under Functions.
         app.Map("/api/" + IngestRoutes.OnSend, (HttpContext context, OnSendHandler handler) =>

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ZapiFunctions.Core.Callbacks;
 
@@ -13,9 +16,27 @@ public static class CallbackParser
 
     private static readonly string[] RequiredStrings = ["phone", "zaapId", "messageId", "instanceId"];
 
-    /// <summary>Parses and validates <paramref name="body"/> (UTF-8 JSON).</summary>
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// Parses and validates <paramref name="body"/>, which must be UTF-8 JSON (RFC 8259, section 8.1): invalid UTF-8
+    /// anywhere in it, or a string escape that is not a Unicode character (an unpaired surrogate such as
+    /// <c>\ud800</c>), is malformed JSON whatever field it is in. A leading UTF-8 byte order mark is ignored, as RFC
+    /// 8259 allows. Never throws.
+    /// </summary>
     public static CallbackParseResult Parse(ReadOnlyMemory<byte> body)
     {
+        if (body.Span.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
+        // System.Text.Json checks UTF-8 only when a string is read, so a bad byte in an unread field would pass.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return CallbackParseResult.Rejected(CallbackRejection.MalformedJson, null, NotUtf8(body.Span));
+        }
+
         JsonDocument document;
         try
         {
@@ -29,6 +50,15 @@ public static class CallbackParser
 
         using (document)
         {
+            if (FindUnpairedSurrogate(body.Span) is { } offset)
+            {
+                return CallbackParseResult.Rejected(
+                    CallbackRejection.MalformedJson,
+                    null,
+                    $"The body is not valid JSON text: the string at byte {offset} has a \\u escape that is not a Unicode " +
+                    "character (an unpaired UTF-16 surrogate). Escape characters outside the Basic Multilingual Plane as a pair (\\uD83D\\uDE00), or send them as UTF-8.");
+            }
+
             return Parse(document.RootElement);
         }
     }
@@ -134,6 +164,48 @@ public static class CallbackParser
         }
 
         value = element.GetString();
+        return null;
+    }
+
+    /// <summary>Says where the body stops being UTF-8, and names UTF-16, the usual cause.</summary>
+    private static string NotUtf8(ReadOnlySpan<byte> body)
+    {
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || body.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return "The body is not valid UTF-8: it starts with a UTF-16 byte order mark. JSON must be sent as UTF-8 (RFC 8259).";
+        }
+
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) == OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return $"The body is not valid UTF-8: the bytes at offset {offset} are not a UTF-8 character. JSON must be sent as UTF-8 (RFC 8259).";
+    }
+
+    /// <summary>
+    /// The offset of the first string (value or property name) whose escapes do not form Unicode text, if any.
+    /// Reading such a string throws in System.Text.Json, so it is refused here, wherever it is.
+    /// </summary>
+    private static long? FindUnpairedSurrogate(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = DocumentOptions.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return reader.TokenStartIndex;
+                }
+            }
+        }
+
         return null;
     }
 

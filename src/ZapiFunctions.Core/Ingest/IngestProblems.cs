@@ -31,6 +31,11 @@ internal static class IngestProblems
             $"The body exceeds {limit} bytes (Zapi__MaxBodyBytes). A DeliveryCallback is a few hundred bytes.",
             requestId);
 
+    public static IResult UnreadableBody(string requestId, int status) =>
+        Problem(status is >= 400 and < 500 ? status : StatusCodes.Status400BadRequest, "unreadable-body", "Unreadable body",
+            "The body could not be read to its end: it was shorter than its Content-Length, its chunked encoding was broken, or it arrived too slowly. Send the whole body in one request.",
+            requestId);
+
     public static IResult BadRequest(string requestId, string kind, string title, string detail, string? field) =>
         Problem(StatusCodes.Status400BadRequest, kind, title, detail, requestId, field);
 

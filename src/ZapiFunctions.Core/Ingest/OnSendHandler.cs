@@ -67,7 +67,21 @@ public sealed partial class OnSendHandler
             return Reject("media-type", IngestProblems.UnsupportedMediaType(requestId, request.ContentType), activity);
         }
 
-        var body = await ReadBodyAsync(request, _options.MaxBodyBytes, cancellationToken);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(request, _options.MaxBodyBytes, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            body = null; // The server's own body limit, below ours.
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The server could not read the body: shorter than its Content-Length, broken chunked framing, too slow.
+            return Reject("unreadable-body", IngestProblems.UnreadableBody(requestId, ex.StatusCode), activity, ex.Message);
+        }
+
         if (body is null)
         {
             return Reject("too-large", IngestProblems.TooLarge(requestId, _options.MaxBodyBytes), activity);

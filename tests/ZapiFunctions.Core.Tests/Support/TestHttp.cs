@@ -17,10 +17,19 @@ internal static class TestHttp
         string? contentType = "application/json",
         bool https = true,
         IPAddress? remote = null,
+        bool sendContentLength = true) =>
+        Request(Encoding.UTF8.GetBytes(body), method, contentType, https, remote, sendContentLength);
+
+    /// <summary>A request whose body is exactly <paramref name="bytes"/> (e.g. not UTF-8).</summary>
+    public static HttpRequest Request(
+        byte[] bytes,
+        string method = "POST",
+        string? contentType = "application/json",
+        bool https = true,
+        IPAddress? remote = null,
         bool sendContentLength = true)
     {
         var context = new DefaultHttpContext { RequestServices = Services };
-        var bytes = Encoding.UTF8.GetBytes(body);
         context.Request.Method = method;
         context.Request.Scheme = https ? "https" : "http";
         context.Request.Host = new HostString("zapi.example.test");
