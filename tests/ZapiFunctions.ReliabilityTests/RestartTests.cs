@@ -92,12 +92,12 @@ public sealed class RestartTests(ITestOutputHelper output, Figures figures) : IC
     }
 
     /// <summary>
-    /// A known gap, kept as an executable statement of the guarantee: the ledger recognises a redelivery only of the
-    /// row's last request (<c>LastRequestId</c>), so an older request that comes back after a newer one was recorded
-    /// (its lease ended after a failed delete or a kill, or a poison replay) is counted again: Occurrences 3 for 2
-    /// reports. Production code is out of this change's scope; enable this test with the fix.
+    /// The suite found that the ledger recognised a redelivery only of the row's last request, so an older request
+    /// that came back after a newer one was recorded (its lease ended after a failed delete or a kill, or a poison
+    /// replay) was counted again: Occurrences 3 for 2 reports. The row now remembers the requests it counted
+    /// (<c>CountedRequestIds</c>).
     /// </summary>
-    [Fact(Skip = "Known gap: ErroredSendLedger counts an older request again when it is redelivered after a newer one (Occurrences 3 for 2 reports); see the doc comment")]
+    [Fact]
     public async Task An_older_request_redelivered_after_a_newer_one_is_not_counted_again()
     {
         var queue = _world.Azurite.Queue(Storage.ErroredSends);

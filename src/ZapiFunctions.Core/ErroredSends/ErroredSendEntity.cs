@@ -53,8 +53,15 @@ public sealed class ErroredSendEntity : ITableEntity
     /// </summary>
     public string FirstRequestId { get; set; } = string.Empty;
 
-    /// <summary>The ingest request last counted; a queue redelivery of the same request is not counted again.</summary>
+    /// <summary>The ingest request last counted.</summary>
     public string LastRequestId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The ingest requests counted so far (space-separated, the most recent <see cref="ErroredSendLedger.RememberedRequests"/>),
+    /// so a queue redelivery of any of them — not only of the last — is not counted again (a lease that expired after
+    /// a crash, or a replay, can bring an older request back after a newer one).
+    /// </summary>
+    public string CountedRequestIds { get; set; } = string.Empty;
 
     /// <summary>When the team's endpoint acknowledged the notification; null while none succeeded.</summary>
     public DateTimeOffset? NotifiedAt { get; set; }

@@ -10,6 +10,12 @@ namespace ZapiFunctions.Core.ErroredSends;
 /// </summary>
 public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
 {
+    /// <summary>
+    /// How many counted request ids a row remembers: Z-API reporting one message more often than this is unlikely,
+    /// and 64 ids of 32 characters stay far below a table property's 64 KiB.
+    /// </summary>
+    public const int RememberedRequests = 64;
+
     private const int MaxAttempts = 16;
 
     /// <summary>The table this ledger writes.</summary>
@@ -67,7 +73,7 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
                 }
             }
 
-            if (existing.LastRequestId == requestId)
+            if (AlreadyCounted(existing, requestId))
             {
                 return new LedgerRecord(existing, Counted: false);
             }
@@ -143,5 +149,13 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
         entity.Momment = callback.Momment;
         entity.LastSeen = now;
         entity.LastRequestId = requestId;
+        var counted = entity.CountedRequestIds.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        entity.CountedRequestIds = string.Join(' ', counted.Append(requestId).TakeLast(RememberedRequests));
     }
+
+    /// <summary>A redelivery of a request this row already counted (rows written before the list existed: first or last).</summary>
+    private static bool AlreadyCounted(ErroredSendEntity entity, string requestId) =>
+        entity.LastRequestId == requestId
+        || entity.FirstRequestId == requestId
+        || entity.CountedRequestIds.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(requestId, StringComparer.Ordinal);
 }
