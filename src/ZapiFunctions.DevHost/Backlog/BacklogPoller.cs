@@ -1,5 +1,5 @@
 using ZapiFunctions.Core.Operations.Backlog;
-using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.DevHost.Timers;
 
 namespace ZapiFunctions.DevHost.Backlog;
 
@@ -8,44 +8,10 @@ namespace ZapiFunctions.DevHost.Backlog;
 /// <c>DevHost:BacklogInterval</c> (see <see cref="BacklogPollerSetup"/>), so the gauges <c>zapi.queue.depth</c> and
 /// <c>zapi.queue.oldest_age</c> are current. The monitor logs storage failures itself; nothing here stops the host.
 /// </summary>
-internal sealed partial class BacklogPoller(
-    BacklogMonitor monitor, TimeSpan interval, TimeProvider time, ILogger<BacklogPoller> logger) : BackgroundService
+internal sealed class BacklogPoller(BacklogMonitor monitor, TimeSpan interval, TimeProvider time, ILogger<BacklogPoller> logger)
+    : TimerStandIn(interval, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(interval, time);
-        do
-        {
-            try
-            {
-                await monitor.RefreshAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A background reading must never stop the host; the next tick tries again.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, StorageFailure.Describe(ex));
-            }
-        }
-        while (await NextTickAsync(timer, stoppingToken));
-    }
+    protected override string Work => "Reading the queue backlog";
 
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Reading the queue backlog failed ({Reason}); trying again at the next interval")]
-    private static partial void LogFailed(ILogger logger, string reason);
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => monitor.RefreshAsync(cancellationToken);
 }

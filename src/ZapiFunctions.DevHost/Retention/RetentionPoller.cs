@@ -58,6 +58,6 @@ internal sealed partial class RetentionPoller(
         }
     }
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "The retention purge failed ({Reason}); trying again at the next interval")]
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Warning, Message = "The retention purge failed ({Reason}); trying again at the next interval")]
     private static partial void LogFailed(ILogger logger, string reason);
 }
