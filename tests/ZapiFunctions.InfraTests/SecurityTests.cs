@@ -45,7 +45,7 @@ public sealed class SecurityTests(CompiledInfra infra) : IClassFixture<CompiledI
         Assert.Equal("dotnet-isolated", (string?)config["runtime"]!["name"]);
         Assert.Equal("10.0", (string?)config["runtime"]!["version"]);
         Assert.Equal("UserAssignedIdentity", (string?)config["deployment"]!["storage"]!["authentication"]!["type"]);
-        Assert.Equal(2048, infra.Main.Evaluate(infra.Main.Json["parameters"]!["instanceMemoryMB"]!["defaultValue"])!.GetValue<int>());
+        Assert.Equal(512, infra.Main.Evaluate(infra.Main.Json["parameters"]!["instanceMemoryMB"]!["defaultValue"])!.GetValue<int>());
     }
 
     [Fact]

@@ -75,9 +75,10 @@ public static class IngestServiceCollectionExtensions
         // Read when the client is first resolved, not here: a bad setting is then reported with the others at
         // start-up (ZapiSettingsValidator) instead of as an exception out of service registration.
         services.AddStorageSettingsCheck(configuration);
-        services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>(options =>
+        services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
         {
             ConfigureQueueOptions(options);
+            ConfigureSdkLogging(options, provider);
             var storage = StorageConnection.From(configuration);
             return storage.ConnectionString is { } connectionString
                 ? new QueueServiceClient(connectionString, options)
@@ -90,8 +91,9 @@ public static class IngestServiceCollectionExtensions
     public static IServiceCollection AddZapiStorageTables(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStorageSettingsCheck(configuration);
-        services.AddAzureClients(clients => clients.AddClient<TableServiceClient, TableClientOptions>(options =>
+        services.AddAzureClients(clients => clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
         {
+            ConfigureSdkLogging(options, provider);
             var storage = StorageConnection.From(configuration);
             return storage.ConnectionString is { } connectionString
                 ? new TableServiceClient(connectionString, options)
@@ -104,6 +106,19 @@ public static class IngestServiceCollectionExtensions
     {
         services.AddOptions<StorageSettingsValidator.Checked>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageSettingsValidator.Checked>>(new StorageSettingsValidator(configuration)));
+    }
+
+    /// <summary>
+    /// The Azure SDK's per-call request/response log (its <c>LoggingPolicy</c>) only where someone reads it, i.e. when
+    /// the <c>Azure.Core</c> log category is enabled at Information (<c>--Logging:LogLevel:Azure.Core=Information</c>;
+    /// read once, when the client is created). AddAzureClients forwards the SDK's EventSource to ILogger, so otherwise
+    /// every storage call would format its request and response headers into events that the default Warning level
+    /// then drops: measured as several per cent of the ingest's CPU per callback (bench/README.md, "Ingest").
+    /// </summary>
+    internal static void ConfigureSdkLogging(ClientOptions options, IServiceProvider provider)
+    {
+        var loggers = provider.GetService<ILoggerFactory>();
+        options.Diagnostics.IsLoggingEnabled = loggers is not null && loggers.CreateLogger("Azure.Core").IsEnabled(LogLevel.Information);
     }
 
     /// <summary>Base64 messages and retries bounded for a webhook's latency.</summary>

@@ -27,24 +27,38 @@ public static class TelemetryServiceCollectionExtensions
     /// When <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, all three go to Application Insights with the Azure
     /// Monitor exporter, authenticated as <see cref="ApplicationInsightsAuthentication"/> says. Returns the builder
     /// so a host can add what is its own.
+    /// <para>
+    /// With nothing to export to (no connection string, and <paramref name="hostExports"/> false) the trace and metric
+    /// pipelines are not built at all: the SDK would otherwise still start, tag and sample an activity for every request and every
+    /// storage call and aggregate every measurement, for nobody. Measured on the DevHost as a large share of its CPU
+    /// per callback (bench/README.md, "Ingest"). A host that exports on its own (the DevHost's console metrics)
+    /// passes <paramref name="hostExports"/> true.
+    /// </para>
     /// </summary>
-    public static IOpenTelemetryBuilder AddZapiTelemetry(this IServiceCollection services, IConfiguration configuration)
+    public static IOpenTelemetryBuilder AddZapiTelemetry(this IServiceCollection services, IConfiguration configuration, bool hostExports = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<LoggerFilterOptions>(DefaultLevels);
 
-        var telemetry = services.AddOpenTelemetry()
+        var connectionString = configuration[ConnectionStringSetting];
+        var exportsToAzure = !string.IsNullOrWhiteSpace(connectionString);
+        // Logging always: a log record costs the provider nothing while no processor exports it.
+        var telemetry = services.AddOpenTelemetry().WithLogging();
+        if (!exportsToAzure && !hostExports)
+        {
+            return telemetry;
+        }
+
+        telemetry
             .WithTracing(tracing => tracing
                 .AddSource(ZapiTelemetry.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(ZapiTelemetry.Name)
-                .AddAspNetCoreInstrumentation())
-            .WithLogging();
+                .AddAspNetCoreInstrumentation());
 
-        var connectionString = configuration[ConnectionStringSetting];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        if (exportsToAzure)
         {
             var authentication = ApplicationInsightsAuthentication.Parse(configuration[ApplicationInsightsAuthentication.Setting]);
             telemetry.UseAzureMonitorExporter(options =>

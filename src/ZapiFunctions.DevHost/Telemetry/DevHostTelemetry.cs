@@ -14,8 +14,9 @@ internal static class DevHostTelemetry
 {
     public static void AddDevHostTelemetry(this WebApplicationBuilder builder)
     {
-        var telemetry = builder.Services.AddZapiTelemetry(builder.Configuration);
-        if (builder.Configuration.GetValue("DevHost:ConsoleMetrics", false))
+        var consoleMetrics = builder.Configuration.GetValue("DevHost:ConsoleMetrics", false);
+        var telemetry = builder.Services.AddZapiTelemetry(builder.Configuration, hostExports: consoleMetrics);
+        if (consoleMetrics)
         {
             var exportInterval = builder.Configuration.GetValue("DevHost:MetricsExportInterval", TimeSpan.FromSeconds(60));
 

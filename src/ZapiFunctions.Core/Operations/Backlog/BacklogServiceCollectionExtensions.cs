@@ -25,9 +25,10 @@ public static class BacklogServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddZapiOptions(configuration);
-        services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>(options =>
+        services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
         {
             IngestServiceCollectionExtensions.ConfigureQueueOptions(options);
+            IngestServiceCollectionExtensions.ConfigureSdkLogging(options, provider);
             options.MessageEncoding = QueueMessageEncoding.None;
             var storage = StorageConnection.From(configuration);
             return storage.ConnectionString is { } connectionString

@@ -1,0 +1,130 @@
+using ZapiFunctions.Testing;
+using static ZapiFunctions.Bench.Ingest.Stats;
+
+namespace ZapiFunctions.Bench.Ingest;
+
+/// <summary>
+/// Item 1 (and the memory of item 5): ingest beside its ceilings, in one run. Each variant gets a fresh in-memory
+/// Azurite (a queue tens of thousands of messages long slows Azurite) and the same load generator; the order of the
+/// variants rotates from round to round, and the medians over the rounds are reported with the ratios to (b).
+/// </summary>
+internal static class IngestBench
+{
+    private sealed record Run(string Variant, int Round, LoadResult Load, string LoadAverage, double SteadyMiB, double PeakMiB, long Queued, double CpuUsPerRequest);
+
+    public static async Task<int> RunAsync(Options options)
+    {
+        var rounds = options.Int("rounds", 3);
+        var warmup = TimeSpan.FromSeconds(options.Int("warmup", 5));
+        var window = TimeSpan.FromSeconds(options.Int("seconds", 15));
+        var connections = options.Int("connections", 64);
+        var variants = options.List("variants", "bare,ceiling,devhost");
+        var baseline = options.Get("baseline");
+        Console.WriteLine($"ingest: {rounds} rounds x [{string.Join(", ", variants)}], {connections} connections, warm-up {warmup.TotalSeconds} s, window {window.TotalSeconds} s; load average at start {LoadAverage()}");
+
+        var runs = new List<Run>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            // Rotate the order so that no variant always runs first or last.
+            var order = variants.Skip((round - 1) % variants.Length).Concat(variants.Take((round - 1) % variants.Length));
+            foreach (var variant in order)
+            {
+                var run = await RunOneAsync(variant, round, connections, warmup, window, baseline);
+                runs.Add(run);
+                Console.WriteLine($"  round {round} {variant,-14} {F(run.Load.Throughput, 0),7} req/s  p50 {F(run.Load.P50, 2),7} ms  p99 {F(run.Load.P99, 2),7} ms  failed {run.Load.Failed}  queued {run.Queued}  server CPU {F(run.CpuUsPerRequest, 0)} us/req  RSS steady {F(run.SteadyMiB, 0)} MiB peak {F(run.PeakMiB, 0)} MiB  load {run.LoadAverage}");
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| variant | req/s (median) | p50 ms | p99 ms | server CPU us/req | RSS steady / peak MiB | load averages |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        var medians = new Dictionary<string, (double Rps, double P50, double P99)>();
+        foreach (var variant in variants)
+        {
+            var mine = runs.Where(r => r.Variant == variant).ToArray();
+            var m = (Median(mine.Select(r => r.Load.Throughput)), Median(mine.Select(r => r.Load.P50)), Median(mine.Select(r => r.Load.P99)));
+            medians[variant] = m;
+            Console.WriteLine($"| {variant} | {F(m.Item1, 0)} | {F(m.Item2, 2)} | {F(m.Item3, 2)} | {F(Median(mine.Select(r => r.CpuUsPerRequest)), 0)} | {F(Median(mine.Select(r => r.SteadyMiB)), 0)} / {F(mine.Max(r => r.PeakMiB), 0)} | {string.Join(", ", mine.Select(r => r.LoadAverage))} |");
+        }
+
+        if (medians.TryGetValue("ceiling", out var ceiling))
+        {
+            Console.WriteLine();
+            foreach (var (variant, m) in medians.Where(m => m.Key.StartsWith("devhost", StringComparison.Ordinal)))
+            {
+                Console.WriteLine($"{variant} / ceiling: throughput {F(m.Rps / ceiling.Rps, 3)} (goal >= 0.95), p50 {F(m.P50 / ceiling.P50, 2)}x, p99 {F(m.P99 / ceiling.P99, 2)}x (goal <= 1.2x)");
+            }
+
+            if (medians.TryGetValue("bare", out var bare))
+            {
+                Console.WriteLine($"ceiling / bare: throughput {F(ceiling.Rps / bare.Rps, 3)}");
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The load generator alone, against <c>--url</c>.</summary>
+    public static async Task<int> LoadOnlyAsync(Options options)
+    {
+        var url = new Uri(options.Get("url") ?? throw new ArgumentException("--url is required"));
+        var load = await LoadGenerator.RunAsync(
+            url, options.Int("connections", 64), TimeSpan.FromSeconds(options.Int("warmup", 5)), TimeSpan.FromSeconds(options.Int("seconds", 15)));
+        Console.WriteLine($"{F(load.Throughput, 0)} req/s  p50 {F(load.P50, 2)} ms  p99 {F(load.P99, 2)} ms  failed {load.Failed}  load {LoadAverage()}");
+        return 0;
+    }
+
+    private static async Task<Run> RunOneAsync(string variant, int round, int connections, TimeSpan warmup, TimeSpan window, string? baseline)
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var port = LoopbackPort.Free();
+        var urls = $"http://127.0.0.1:{port}";
+        var environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString };
+        await using var server = variant switch
+        {
+            "bare" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-bare", "--urls", urls], environment, variant),
+            "ceiling" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString], environment, variant),
+            "devhost" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], environment, variant),
+
+            // Before/after: another build of the DevHost (--baseline path/to/ZapiFunctions.DevHost.dll), e.g. of an earlier commit.
+            "devhost-baseline" => ChildProcess.Start(
+                baseline ?? throw new ArgumentException("variant devhost-baseline needs --baseline <ZapiFunctions.DevHost.dll>"), ["--urls", urls], environment, variant),
+
+            // Profiling: the DevHost without its one Information line per accepted callback.
+            "devhost-quiet" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls, "--Logging:LogLevel:ZapiFunctions.Core.Ingest.OnSendHandler=Warning"], environment, variant),
+
+            // Profiling: the DevHost with the OpenTelemetry SDK switched off (its standard variable).
+            "devhost-nootel" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], new Dictionary<string, string>(environment) { ["OTEL_SDK_DISABLED"] = "true" }, variant),
+
+            // Profiling: both of the above.
+            "devhost-lean" => ChildProcess.Start(
+                ChildProcess.DevHostDll,
+                ["--urls", urls, "--Logging:LogLevel:ZapiFunctions.Core.Ingest.OnSendHandler=Warning"],
+                new Dictionary<string, string>(environment) { ["OTEL_SDK_DISABLED"] = "true" },
+                variant),
+            _ => throw new ArgumentException($"unknown variant '{variant}'"),
+        };
+        var health = variant.StartsWith("devhost", StringComparison.Ordinal) ? "/api/healthz/live" : "/healthz";
+        await server.WaitUntilUpAsync(new Uri(urls + health), TimeSpan.FromSeconds(60));
+
+        var samples = new List<double>();
+        var cpuAtWindowStart = TimeSpan.Zero;
+        var load = await LoadGenerator.RunAsync(
+            new Uri(urls + "/api/zapi/on-send"), connections, warmup, window, _ => samples.Add(server.Memory().Rss), () => cpuAtWindowStart = server.CpuTime());
+        var cpu = server.CpuTime() - cpuAtWindowStart;
+        var (_, peak) = server.Memory();
+        var loadAverage = LoadAverage();
+        if (server.HasExited)
+        {
+            throw new InvalidOperationException($"{variant} exited during the run: {server.Tail()}");
+        }
+
+        long queued = 0;
+        if (variant != "bare")
+        {
+            queued = (await azurite.Queue("zapi-deliveries").GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        }
+
+        return new Run(variant, round, load, loadAverage, Median(samples), peak, queued, cpu.TotalMicroseconds / load.Completed);
+    }
+}

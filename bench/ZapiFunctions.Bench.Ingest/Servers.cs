@@ -1,0 +1,58 @@
+using Azure.Storage.Queues;
+
+namespace ZapiFunctions.Bench.Ingest;
+
+/// <summary>
+/// The ceilings of the ingest bench, each its own process (as the DevHost is): (a) Kestrel reading the body and
+/// answering 200, (b) the same plus one <see cref="QueueClient.SendMessageAsync(BinaryData, TimeSpan?, TimeSpan?, CancellationToken)"/>
+/// per request on one shared client (Base64, as the app), and nothing else: no validation, envelope, logging or telemetry.
+/// </summary>
+internal static class Servers
+{
+    public static async Task<int> RunBareAsync(Options options)
+    {
+        var app = Build(options);
+        app.MapPost("/api/zapi/on-send", async (HttpContext context) =>
+        {
+            await ReadBodyAsync(context.Request);
+            return Results.Ok();
+        });
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static async Task<int> RunCeilingAsync(Options options)
+    {
+        var queue = new QueueClient(
+            options.Get("storage") ?? throw new ArgumentException("--storage <connection string> is required"),
+            options.Get("queue", "zapi-deliveries"),
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        var app = Build(options);
+        app.MapPost("/api/zapi/on-send", async (HttpContext context) =>
+        {
+            var body = await ReadBodyAsync(context.Request);
+            await queue.SendMessageAsync(new BinaryData(body), cancellationToken: context.RequestAborted);
+            return Results.Ok();
+        });
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static WebApplication Build(Options options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Get("urls") ?? throw new ArgumentException("--urls is required"));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Ok());
+        return app;
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream((int)(request.ContentLength ?? 1024));
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+}
