@@ -33,12 +33,16 @@ public sealed class DevHostBacklogEndToEndTests : IAsyncLifetime
             Args = ["--DevHost:BacklogInterval=00:00:01", "--DevHost:ConsoleMetrics=true", "--DevHost:MetricsExportInterval=00:00:01"],
         });
 
-        var depth = await Poll.UntilAsync(
-            () => Task.FromResult(GaugeValue([.. devHost.Output], "zapi.queue.depth", "zapi-deliveries")),
-            value => value is not null,
+        // One export prints each metric in turn, so wait for both rather than reading the second after the first.
+        var (depth, age) = await Poll.UntilAsync(
+            () =>
+            {
+                string[] lines = [.. devHost.Output];
+                return Task.FromResult((GaugeValue(lines, "zapi.queue.depth", "zapi-deliveries"), GaugeValue(lines, "zapi.queue.oldest_age", "zapi-deliveries")));
+            },
+            values => values is (not null, not null),
             Deadline,
-            "zapi.queue.depth for zapi-deliveries in the console exporter's output");
-        var age = GaugeValue([.. devHost.Output], "zapi.queue.oldest_age", "zapi-deliveries");
+            "zapi.queue.depth and zapi.queue.oldest_age for zapi-deliveries in the console exporter's output");
 
         Assert.Equal("3", depth);
         Assert.True(double.Parse(age!, System.Globalization.CultureInfo.InvariantCulture) >= 0, $"age {age}");
@@ -69,18 +73,18 @@ public sealed class DevHostBacklogEndToEndTests : IAsyncLifetime
     /// The value the console exporter printed last for <paramref name="metric"/> tagged <c>queue: <paramref name="queue"/></c>:
     /// a "Metric Name: …" header, then per point a "(start, end] queue: … " line and a "Value: …" line.
     /// </summary>
-    private static string? GaugeValue(IReadOnlyList<string> lines, string metric, string queue)
+    private static string? GaugeValue(string[] lines, string metric, string queue)
     {
         string? value = null;
         string? current = null;
-        for (var i = 0; i < lines.Count; i++)
+        for (var i = 0; i < lines.Length; i++)
         {
             if (lines[i].StartsWith("Metric Name: ", StringComparison.Ordinal))
             {
                 current = lines[i]["Metric Name: ".Length..].Split(',', 2)[0];
             }
             else if (current == metric && lines[i].TrimEnd().EndsWith($"] queue: {queue}", StringComparison.Ordinal)
-                && i + 1 < lines.Count && lines[i + 1].StartsWith("Value: ", StringComparison.Ordinal))
+                && i + 1 < lines.Length && lines[i + 1].StartsWith("Value: ", StringComparison.Ordinal))
             {
                 value = lines[i + 1]["Value: ".Length..].Trim();
             }

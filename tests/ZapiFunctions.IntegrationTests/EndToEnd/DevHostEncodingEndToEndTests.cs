@@ -66,13 +66,10 @@ public sealed class DevHostEncodingEndToEndTests : IAsyncLifetime
     public async Task Told_development_it_still_runs_as_production()
     {
         // The host prints its environment once started; the first /healthz answer may come a moment before that line.
-        await Poll.UntilAsync(
-            () => Task.FromResult(_devHost.Output.Any(line => line.Contains("Hosting environment:", StringComparison.Ordinal))),
-            found => found,
-            TimeSpan.FromSeconds(30),
-            "the DevHost's 'Hosting environment' line");
+        var output = await _devHost.OutputUntilAsync(
+            line => line.Contains("Hosting environment:", StringComparison.Ordinal), "the DevHost's 'Hosting environment' line");
 
-        Assert.Contains(_devHost.Output, line => line.Contains("Hosting environment: Production", StringComparison.Ordinal));
-        Assert.DoesNotContain(_devHost.Output, line => line.Contains("Hosting environment: Development", StringComparison.Ordinal));
+        Assert.Contains(output, line => line.Contains("Hosting environment: Production", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, line => line.Contains("Hosting environment: Development", StringComparison.Ordinal));
     }
 }

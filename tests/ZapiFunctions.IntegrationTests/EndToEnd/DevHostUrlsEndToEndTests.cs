@@ -29,9 +29,9 @@ public sealed class DevHostUrlsEndToEndTests : IAsyncLifetime
         using var live = await devHost.Client.GetAsync(new Uri("/api/healthz/live", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        Assert.Contains(
-            devHost.Output,
-            line => line.Contains("Now listening on: " + devHost.BaseAddress.ToString().TrimEnd('/'), StringComparison.Ordinal));
-        Assert.DoesNotContain(devHost.Output, line => line.Contains(":7071", StringComparison.Ordinal));
+        var output = await devHost.OutputUntilAsync(
+            line => line.Contains("Now listening on: " + devHost.BaseAddress.ToString().TrimEnd('/'), StringComparison.Ordinal),
+            "the 'Now listening on' line");
+        Assert.DoesNotContain(output, line => line.Contains(":7071", StringComparison.Ordinal));
     }
 }

@@ -110,6 +110,14 @@ public sealed class DevHostProcess : IAsyncDisposable
         return devHost;
     }
 
+    /// <summary>
+    /// Waits until the DevHost has printed a line <paramref name="match"/> accepts and returns everything printed so
+    /// far. What the DevHost does (a queue write) can be seen before the line it logs about it has come through the
+    /// pipe, so a test that checks the output after seeing the effect waits for the line first.
+    /// </summary>
+    public Task<string[]> OutputUntilAsync(Func<string, bool> match, string what) =>
+        Poll.UntilAsync(() => Task.FromResult<string[]>([.. Output]), lines => lines.Any(match), TimeSpan.FromSeconds(30), what);
+
     public Task<HttpResponseMessage> PostCallbackAsync(string json) =>
         Client.PostAsync(new Uri("/api/zapi/on-send", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
