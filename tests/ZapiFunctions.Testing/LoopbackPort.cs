@@ -17,7 +17,9 @@ public static class LoopbackPort
     // first one's child bound it (CI saw a DevHost fail with "address already in use"). So a port is claimed
     // machine-wide with a lock file before it is handed out. The lock is the OS's (FileShare.None is flock on
     // Unix), so it goes away with the process that held it, even one that was killed, and a later run can reuse it.
-    private static readonly string ClaimDirectory = Path.Combine(Path.GetTempPath(), "zapi-test-ports");
+    // One directory per user: another user's directory may not be writable (their processes are still caught by
+    // the bind check, as before).
+    private static readonly string ClaimDirectory = Path.Combine(Path.GetTempPath(), $"zapi-test-ports-{Environment.UserName}");
 
     private static readonly ConcurrentDictionary<int, FileStream> Claimed = new();
 
