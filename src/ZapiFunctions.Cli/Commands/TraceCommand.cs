@@ -103,20 +103,21 @@ internal static class TraceCommand
 
     private static string JsonLine(TraceStep step, string table, Func<string?, string> phone) => step switch
     {
-        QueuedStep q => JsonSerializer.Serialize(
+        // Queued and poisoned: the same envelope in a queue, so the same fields.
+        QueueMessageStep m => JsonSerializer.Serialize(
             new
             {
-                stage = q.Stage,
+                stage = m.Stage,
                 found = true,
-                at = q.At,
-                queue = q.Queue,
-                queueMessageId = q.QueueMessageId,
-                insertedOn = q.InsertedOn,
-                requestId = q.Envelope.RequestId,
-                receivedAt = q.Envelope.ReceivedAt,
-                instanceId = q.Field("instanceId"),
-                phone = phone(q.Field("phone")),
-                error = q.Field("error"),
+                at = m.At,
+                queue = m.Queue,
+                queueMessageId = m.QueueMessageId,
+                insertedOn = m.InsertedOn,
+                requestId = m.Envelope.RequestId,
+                receivedAt = m.Envelope.ReceivedAt,
+                instanceId = m.Field("instanceId"),
+                phone = phone(m.Field("phone")),
+                error = m.Field("error"),
             },
             Json),
         ProcessedStep { Row: var r } => JsonSerializer.Serialize(
@@ -141,22 +142,6 @@ internal static class TraceCommand
             Json),
         NotifiedStep { Row: var r } => JsonSerializer.Serialize(
             new { stage = step.Stage, found = true, at = step.At, table, instanceId = r.InstanceId }, Json),
-        PoisonedStep p => JsonSerializer.Serialize(
-            new
-            {
-                stage = p.Stage,
-                found = true,
-                at = p.At,
-                queue = p.Queue,
-                queueMessageId = p.QueueMessageId,
-                insertedOn = p.InsertedOn,
-                requestId = p.Envelope.RequestId,
-                receivedAt = p.Envelope.ReceivedAt,
-                instanceId = p.Field("instanceId"),
-                phone = phone(p.Field("phone")),
-                error = p.Field("error"),
-            },
-            Json),
         _ => JsonSerializer.Serialize(new { stage = step.Stage, found = true, at = step.At }, Json),
     };
 

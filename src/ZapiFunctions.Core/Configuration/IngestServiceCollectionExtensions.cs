@@ -62,7 +62,8 @@ public static class IngestServiceCollectionExtensions
         services.AddOptions<ZapiOptions>()
             .Configure(options => ZapiSettings.Bind(configuration, options))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapiOptions>>(new ZapiSettingsValidator(configuration)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapiOptions>>(
+            new SettingProblemsValidator<ZapiOptions>(() => ZapiSettings.Problems(configuration))));
         return services;
     }
 
@@ -73,7 +74,7 @@ public static class IngestServiceCollectionExtensions
     public static IServiceCollection AddZapiStorageQueues(this IServiceCollection services, IConfiguration configuration)
     {
         // Read when the client is first resolved, not here: a bad setting is then reported with the others at
-        // start-up (ZapiSettingsValidator) instead of as an exception out of service registration.
+        // start-up (AddStorageSettingsCheck) instead of as an exception out of service registration.
         services.AddStorageSettingsCheck(configuration);
         services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
         {
@@ -102,11 +103,8 @@ public static class IngestServiceCollectionExtensions
         return services;
     }
 
-    private static void AddStorageSettingsCheck(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<StorageSettingsValidator.Checked>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageSettingsValidator.Checked>>(new StorageSettingsValidator(configuration)));
-    }
+    private static void AddStorageSettingsCheck(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSettingProblemsCheck<StorageSettingsChecked>(() => StorageConnection.Problems(configuration));
 
     /// <summary>
     /// The Azure SDK's per-call request/response log (its <c>LoggingPolicy</c>) only where someone reads it, i.e. when

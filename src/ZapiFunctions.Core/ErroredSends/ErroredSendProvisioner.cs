@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.ErroredSends;
 
@@ -8,22 +7,8 @@ namespace ZapiFunctions.Core.ErroredSends;
 public sealed partial class ErroredSendProvisioner(ErroredSendLedger ledger, ILogger<ErroredSendProvisioner> logger) : IHostedService
 {
     /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        try
-        {
-            await ledger.EnsureTableAsync(timeout.Token);
-            LogReady(logger, ledger.TableName);
-        }
-#pragma warning disable CA1031 // Start-up must survive storage being briefly unreachable; the ledger creates it on first use.
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            LogNotReady(logger, ledger.TableName, StorageFailure.Describe(ex));
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        StartupTableCreation.EnsureAsync(ledger.EnsureTableAsync, ledger.TableName, logger, LogReady, LogNotReady, cancellationToken);
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -37,8 +37,7 @@ public static class FallbackServiceCollectionExtensions
 
         services.AddZapiOptions(configuration);
         services.AddZapiFallbackQueueClient(configuration);
-        services.AddOptions<FallbackStorageValidator.Checked>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackStorageValidator.Checked>>(new FallbackStorageValidator(configuration)));
+        services.AddSettingProblemsCheck<FallbackStorageChecked>(() => FallbackStorage.Problems(configuration));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 

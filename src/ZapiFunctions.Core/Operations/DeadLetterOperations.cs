@@ -20,9 +20,6 @@ namespace ZapiFunctions.Core.Operations;
 public sealed class DeadLetterOperations(
     QueueClient mainQueue, QueueClient poisonQueue, DeadLetterStore deadLetters, TimeSpan mainQueueTimeToLive)
 {
-    /// <summary>How long a poison message being replayed is hidden from other readers.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
-
     /// <summary>The queue messages go back to.</summary>
     public string MainQueueName => mainQueue.Name;
 
@@ -84,13 +81,13 @@ public sealed class DeadLetterOperations(
         var poisonExists = await poisonQueue.ExistsAsync(cancellationToken);
         while (poisonExists)
         {
-            var batch = (await poisonQueue.ReceiveMessagesAsync(32, Lease, cancellationToken)).Value;
+            var batch = (await poisonQueue.ReceiveMessagesAsync(32, PoisonMessageReplay.Lease, cancellationToken)).Value;
             if (!batch.Any(m => seen.Add(m.MessageId)))
             {
                 // Nothing left, or only messages already passed over: release those and stop.
                 foreach (var message in batch)
                 {
-                    await ReleaseAsync(message, cancellationToken);
+                    await PoisonMessageReplay.ReleaseAsync(poisonQueue, message, cancellationToken);
                 }
 
                 break;
@@ -102,23 +99,13 @@ public sealed class DeadLetterOperations(
                 if (!Selected(ids, message.MessageId, row))
                 {
                     waiting.Return(row);
-                    await ReleaseAsync(message, cancellationToken);
+                    await PoisonMessageReplay.ReleaseAsync(poisonQueue, message, cancellationToken);
                     continue;
                 }
 
                 await SendAsync(message.Body, cancellationToken);
-                try
-                {
-                    await poisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    throw new ReplayInterruptedException(
-                        $"Message {message.MessageId} was copied back to {mainQueue.Name} but could not be deleted from {poisonQueue.Name} " +
-                        $"({StorageFailure.Describe(ex)}). It will reappear in {poisonQueue.Name} in {Lease.TotalSeconds:0} s as a duplicate; nothing was lost. " +
-                        $"{replayed.Count} message(s) were replayed before it.",
-                        ex);
-                }
+                await PoisonMessageReplay.DeleteCopiedAsync(
+                    poisonQueue, message, mainQueue.Name, replayed.Count, StorageFailure.Describe, cancellationToken);
 
                 if (row is not null)
                 {
@@ -182,9 +169,6 @@ public sealed class DeadLetterOperations(
                 ex);
         }
     }
-
-    private async Task ReleaseAsync(QueueMessage message, CancellationToken cancellationToken) =>
-        await poisonQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
 
     /// <summary>Rows not yet paired with a poison message, by body; a row is paired with at most one.</summary>
     private sealed class Waiting(IEnumerable<DeadLetterEntity> rows)

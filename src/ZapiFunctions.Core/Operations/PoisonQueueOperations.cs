@@ -10,9 +10,6 @@ namespace ZapiFunctions.Core.Operations;
 /// </summary>
 public sealed class PoisonQueueOperations(QueueClient mainQueue, QueueClient poisonQueue, TimeSpan? mainQueueTimeToLive = null)
 {
-    /// <summary>How long a message being replayed is hidden from other readers.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
-
     /// <summary>The queue messages go back to.</summary>
     public string MainQueueName => mainQueue.Name;
 
@@ -46,14 +43,14 @@ public sealed class PoisonQueueOperations(QueueClient mainQueue, QueueClient poi
 
         while (true)
         {
-            var batch = (await poisonQueue.ReceiveMessagesAsync(32, Lease, cancellationToken)).Value;
+            var batch = (await poisonQueue.ReceiveMessagesAsync(32, PoisonMessageReplay.Lease, cancellationToken)).Value;
             var fresh = batch.Where(m => seen.Add(m.MessageId)).ToList();
             if (fresh.Count == 0)
             {
                 // Nothing left, or only messages already passed over: release those and stop.
                 foreach (var message in batch)
                 {
-                    await poisonQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                    await PoisonMessageReplay.ReleaseAsync(poisonQueue, message, cancellationToken);
                 }
 
                 break;
@@ -63,24 +60,16 @@ public sealed class PoisonQueueOperations(QueueClient mainQueue, QueueClient poi
             {
                 if (ids is not null && !ids.Contains(message.MessageId))
                 {
-                    await poisonQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+                    await PoisonMessageReplay.ReleaseAsync(poisonQueue, message, cancellationToken);
                     continue;
                 }
 
                 await mainQueue.SendMessageAsync(
                     message.Body, visibilityTimeout: null, QueueTimeToLive.ToSdk(mainQueueTimeToLive ?? QueueTimeToLive.Never), cancellationToken);
-                try
-                {
-                    await poisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    throw new ReplayInterruptedException(
-                        $"Message {message.MessageId} was copied back to {mainQueue.Name} but could not be deleted from {poisonQueue.Name} " +
-                        $"({ex.Message}). It will reappear in {poisonQueue.Name} in {Lease.TotalSeconds:0} s as a duplicate; nothing was lost. " +
-                        $"{replayed.Count} message(s) were replayed before it.",
-                        ex);
-                }
+                // The failure as the exception states it, as this class has always reported it (DeadLetterOperations,
+                // which the CLI uses, reports it in one line).
+                await PoisonMessageReplay.DeleteCopiedAsync(
+                    poisonQueue, message, mainQueue.Name, replayed.Count, ex => ex.Message, cancellationToken);
 
                 replayed.Add(message.MessageId);
             }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.ErroredSends.DeadLetters;
 
@@ -14,19 +13,7 @@ public sealed partial class DeadLetterProvisioner(
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        try
-        {
-            await store.EnsureTableAsync(timeout.Token);
-            LogReady(logger, store.TableName);
-        }
-#pragma warning disable CA1031 // Start-up must survive storage being briefly unreachable; the store creates it on first use.
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            LogNotReady(logger, store.TableName, StorageFailure.Describe(ex));
-        }
+        await StartupTableCreation.EnsureAsync(store.EnsureTableAsync, store.TableName, logger, LogReady, LogNotReady, cancellationToken);
 
         if (queueSettings is not null)
         {
