@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
@@ -8,7 +7,6 @@ using ZapiFunctions.Cli.Tests.Support;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Cli.Tests;
 
@@ -17,25 +15,9 @@ namespace ZapiFunctions.Cli.Tests;
 /// and the poison queue, against Azurite. Dead letters are written as the app and the runtime write them: the row by
 /// <see cref="DeadLetterStore"/>, then the same body to <c>zapi-errored-sends-poison</c>.
 /// </summary>
-public sealed class DeadLetterCommandTests : IAsyncLifetime
+public sealed class DeadLetterCommandTests : AzuriteSettingsTests
 {
     private const string MainQueue = "zapi-errored-sends";
-
-    private Azurite _azurite = null!;
-    private string _settings = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-{Guid.NewGuid():N}.json");
-        await WriteSettings([]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        File.Delete(_settings);
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task Peek_shows_each_dead_letter_once_saying_where_it_is_kept()
@@ -125,7 +107,7 @@ public sealed class DeadLetterCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_replayed_message_gets_the_configured_errored_sends_time_to_live()
     {
-        await WriteSettings(new() { ["Zapi__ErroredSendsTimeToLive"] = "01:00:00" });
+        await WriteSettingsAsync(new() { ["Zapi__ErroredSendsTimeToLive"] = "01:00:00" });
         await DeadLetter("M-1");
         var before = DateTimeOffset.UtcNow;
 
@@ -142,7 +124,7 @@ public sealed class DeadLetterCommandTests : IAsyncLifetime
     {
         await DeadLetter("M-1");
         var failing = new DeadLetterOperations(
-            Main(), Poison(), new DeadLetterStore(new DeleteFailsTableClient(_azurite.ConnectionString, "ZapiDeadLetters"), TimeProvider.System),
+            Main(), Poison(), new DeadLetterStore(new DeleteFailsTableClient(Storage.ConnectionString, "ZapiDeadLetters"), TimeProvider.System),
             QueueTimeToLive.Never);
 
         var ex = await Assert.ThrowsAsync<ReplayInterruptedException>(() => failing.ReplayAsync(null, CancellationToken.None));
@@ -160,29 +142,16 @@ public sealed class DeadLetterCommandTests : IAsyncLifetime
         Assert.Empty(await Rows());
     }
 
-    private Task<(int, string, string)> Run(params string[] args) => ZapiTool.RunAsync(null, [.. args, "--settings", _settings]);
+    private QueueClient Main() => Storage.Queue(MainQueue);
 
-    private async Task WriteSettings(Dictionary<string, string> extra)
-    {
-        var values = new JsonObject { ["AzureWebJobsStorage"] = _azurite.ConnectionString };
-        foreach (var (name, value) in extra)
-        {
-            values[name] = value;
-        }
-
-        await File.WriteAllTextAsync(_settings, new JsonObject { ["Values"] = values }.ToJsonString());
-    }
-
-    private QueueClient Main() => _azurite.Queue(MainQueue);
-
-    private QueueClient Poison() => _azurite.Queue(MainQueue + "-poison");
+    private QueueClient Poison() => Storage.Queue(MainQueue + "-poison");
 
     /// <summary>A dead letter as the app and the runtime leave it: the row, then (unless it expired) the poison copy.</summary>
     private async Task<(string RowId, string PoisonId, BinaryData Body)> DeadLetter(string messageId, bool poison = true)
     {
         var body = Envelope(messageId);
         var rowId = Guid.NewGuid().ToString();
-        var store = new DeadLetterStore(new TableClient(_azurite.ConnectionString, "ZapiDeadLetters"), TimeProvider.System);
+        var store = new DeadLetterStore(new TableClient(Storage.ConnectionString, "ZapiDeadLetters"), TimeProvider.System);
         await store.WriteAsync(
             MainQueue, rowId, body, new HttpRequestException("Response status code does not indicate success: 503 (Service Unavailable)."), 5, CancellationToken.None);
         if (!poison)
@@ -197,7 +166,7 @@ public sealed class DeadLetterCommandTests : IAsyncLifetime
     private async Task<List<TableEntity>> Rows()
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in new TableClient(_azurite.ConnectionString, "ZapiDeadLetters").QueryAsync<TableEntity>())
+        await foreach (var row in new TableClient(Storage.ConnectionString, "ZapiDeadLetters").QueryAsync<TableEntity>())
         {
             rows.Add(row);
         }

@@ -7,7 +7,7 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.Cli.Tests;
 
 /// <summary><c>zapi fallback drain</c> between two Azurites, the primary and the fallback account (issue 11, item 4).</summary>
-public sealed class FallbackCommandTests(FallbackCommandTests.TwoAccounts accounts) : IClassFixture<FallbackCommandTests.TwoAccounts>, IDisposable
+public sealed class FallbackCommandTests(TwoAccounts accounts) : IClassFixture<TwoAccounts>, IDisposable
 {
     private readonly string _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-fallback-{Guid.NewGuid():N}.json");
 
@@ -120,24 +120,4 @@ public sealed class FallbackCommandTests(FallbackCommandTests.TwoAccounts accoun
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>The primary and the fallback account: one Azurite each, shared by the class's tests.</summary>
-    public sealed class TwoAccounts : IAsyncLifetime
-    {
-        public Azurite Primary { get; private set; } = null!;
-
-        public Azurite Fallback { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            var started = await Task.WhenAll(Azurite.StartAsync(), Azurite.StartAsync());
-            (Primary, Fallback) = (started[0], started[1]);
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Primary.DisposeAsync();
-            await Fallback.DisposeAsync();
-        }
-    }
 }

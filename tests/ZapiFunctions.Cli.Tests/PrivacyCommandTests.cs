@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
@@ -7,32 +6,14 @@ using ZapiFunctions.Cli.Tests.Support;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Cli.Tests;
 
 /// <summary><c>zapi errored purge</c> and <c>zapi errored forget</c> against Azurite.</summary>
-public sealed class PrivacyCommandTests : IAsyncLifetime
+public sealed class PrivacyCommandTests : AzuriteSettingsTests
 {
     private const string Phone = "5511987654321";
     private const string Other = "5521912345678";
-
-    private Azurite _azurite = null!;
-    private string _settings = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-privacy-{Guid.NewGuid():N}.json");
-        var values = new JsonObject { ["AzureWebJobsStorage"] = _azurite.ConnectionString };
-        await File.WriteAllTextAsync(_settings, new JsonObject { ["Values"] = values }.ToJsonString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        File.Delete(_settings);
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task Purge_deletes_what_was_last_seen_before_the_cutoff_and_says_how_much()
@@ -146,15 +127,13 @@ public sealed class PrivacyCommandTests : IAsyncLifetime
         await Send("zapi-deliveries", Other, errored: false);
         await Send("zapi-errored-sends", Phone, errored: true);
         await Send("zapi-errored-sends", Other, errored: true);
-        var raw = new Azure.Storage.Queues.QueueClient(_azurite.ConnectionString, "zapi-errored-sends");
+        var raw = new Azure.Storage.Queues.QueueClient(Storage.ConnectionString, "zapi-errored-sends");
         await raw.SendMessageAsync("{not an envelope: written by hand}");
     }
 
-    private Task<(int, string, string)> Run(params string[] args) => ZapiTool.RunAsync(null, [.. args, "--settings", _settings]);
-
     private async Task Record(DateTimeOffset at, string instance, string messageId, string phone)
     {
-        var table = new TableClient(_azurite.ConnectionString, "ZapiErroredSends");
+        var table = new TableClient(Storage.ConnectionString, "ZapiErroredSends");
         await table.CreateIfNotExistsAsync();
         var callback = new DeliveryCallback(phone, "Z", messageId, instance, 1, DeliveryCallback.ExpectedType, "Phone number does not exist");
         await new ErroredSendLedger(table, new FakeTimeProvider(at)).RecordAsync(
@@ -163,7 +142,7 @@ public sealed class PrivacyCommandTests : IAsyncLifetime
 
     private async Task DeadLetter(string id, string phone, DateTimeOffset at)
     {
-        var table = new TableClient(_azurite.ConnectionString, "ZapiDeadLetters");
+        var table = new TableClient(Storage.ConnectionString, "ZapiDeadLetters");
         await table.CreateIfNotExistsAsync();
         await table.AddEntityAsync(new TableEntity("zapi-errored-sends", id)
         {
@@ -179,7 +158,7 @@ public sealed class PrivacyCommandTests : IAsyncLifetime
 
     private async Task Send(string queue, string phone, bool errored)
     {
-        var client = _azurite.Queue(queue);
+        var client = Storage.Queue(queue);
         await client.CreateIfNotExistsAsync();
         var error = errored ? ",\"error\":\"Phone number does not exist\"" : string.Empty;
         await client.SendMessageAsync(EnvelopeWriter.Write(
@@ -189,14 +168,14 @@ public sealed class PrivacyCommandTests : IAsyncLifetime
 
     /// <summary>Messages of <paramref name="queue"/> visible now (at most 32), read without decoding.</summary>
     private async Task<int> Visible(string queue) =>
-        (await new Azure.Storage.Queues.QueueClient(_azurite.ConnectionString, queue).PeekMessagesAsync(32)).Value.Length;
+        (await new Azure.Storage.Queues.QueueClient(Storage.ConnectionString, queue).PeekMessagesAsync(32)).Value.Length;
 
     private async Task<List<string>> Keys(string table)
     {
         try
         {
             var keys = new List<string>();
-            await foreach (var row in new TableClient(_azurite.ConnectionString, table).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+            await foreach (var row in new TableClient(Storage.ConnectionString, table).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
             {
                 keys.Add($"{row.PartitionKey}/{row.RowKey}");
             }

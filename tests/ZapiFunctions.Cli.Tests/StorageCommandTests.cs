@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
@@ -8,30 +7,12 @@ using ZapiFunctions.Cli.Tests.Support;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Cli.Tests;
 
 /// <summary>errored, poison and queues commands against Azurite, addressed like the app (local.settings.json format).</summary>
-public sealed class StorageCommandTests : IAsyncLifetime
+public sealed class StorageCommandTests : AzuriteSettingsTests
 {
-    private Azurite _azurite = null!;
-    private string _settings = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-{Guid.NewGuid():N}.json");
-        var values = new JsonObject { ["AzureWebJobsStorage"] = _azurite.ConnectionString };
-        await File.WriteAllTextAsync(_settings, new JsonObject { ["Values"] = values }.ToJsonString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        File.Delete(_settings);
-        await _azurite.DisposeAsync();
-    }
-
     [Fact]
     public async Task Errored_list_shows_rows_newest_first_with_phones_masked_and_filters()
     {
@@ -57,14 +38,12 @@ public sealed class StorageCommandTests : IAsyncLifetime
     public async Task Each_command_checks_only_the_settings_it_uses()
     {
         // Settings the storage commands do not use are broken; they must still work (issue 9).
-        var values = new JsonObject
+        await WriteSettingsAsync(new()
         {
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
             ["Zapi__NotifyUrl"] = "ftp://not-https.example.test",
             ["Zapi__MaxBodyBytes"] = "-5",
             ["Zapi__EnqueueTimeout"] = "soon",
-        };
-        await File.WriteAllTextAsync(_settings, new JsonObject { ["Values"] = values }.ToJsonString());
+        });
         await Record("inst-a", "M-1", "Phone number does not exist", "req-1");
 
         var errored = await Run("errored", "list", "--json");
@@ -80,7 +59,7 @@ public sealed class StorageCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_poison_message_that_is_not_base64_is_one_line_not_a_stack_trace()
     {
-        var raw = new QueueClient(_azurite.ConnectionString, "zapi-errored-sends-poison");
+        var raw = new QueueClient(Storage.ConnectionString, "zapi-errored-sends-poison");
         await raw.CreateIfNotExistsAsync();
         await raw.SendMessageAsync("{not base64: written by hand}");
 
@@ -163,7 +142,7 @@ public sealed class StorageCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_replay_interrupted_between_enqueue_and_delete_loses_nothing()
     {
-        var poison = new DeleteFailsQueueClient(_azurite.ConnectionString, "zapi-errored-sends-poison");
+        var poison = new DeleteFailsQueueClient(Storage.ConnectionString, "zapi-errored-sends-poison");
         await poison.CreateIfNotExistsAsync();
         await Main().CreateIfNotExistsAsync();
         await poison.SendMessageAsync(Envelope("M-1"));
@@ -211,11 +190,9 @@ public sealed class StorageCommandTests : IAsyncLifetime
         }
     }
 
-    private Task<(int, string, string)> Run(params string[] args) => ZapiTool.RunAsync(null, [.. args, "--settings", _settings]);
+    private QueueClient Main() => Storage.Queue("zapi-errored-sends");
 
-    private QueueClient Main() => _azurite.Queue("zapi-errored-sends");
-
-    private QueueClient Poison() => _azurite.Queue("zapi-errored-sends-poison");
+    private QueueClient Poison() => Storage.Queue("zapi-errored-sends-poison");
 
     private static BinaryData Envelope(string messageId) => EnvelopeWriter.Write(
         DateTimeOffset.UtcNow, "req-" + messageId, null,
@@ -223,7 +200,7 @@ public sealed class StorageCommandTests : IAsyncLifetime
 
     private async Task Record(string instance, string messageId, string error, string requestId)
     {
-        var table = new TableClient(_azurite.ConnectionString, "ZapiErroredSends");
+        var table = new TableClient(Storage.ConnectionString, "ZapiErroredSends");
         await table.CreateIfNotExistsAsync();
         var ledger = new ErroredSendLedger(table, TimeProvider.System);
         var callback = new Core.Callbacks.DeliveryCallback("5511987654321", "Z", messageId, instance, 1, "DeliveryCallback", error);

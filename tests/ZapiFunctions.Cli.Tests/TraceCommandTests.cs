@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Time.Testing;
@@ -8,33 +7,15 @@ using ZapiFunctions.Cli.Tests.Support;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Cli.Tests;
 
 /// <summary><c>zapi trace</c> against Azurite: each stage of a callback's life found in storage, or said to be missing.</summary>
-public sealed class TraceCommandTests : IAsyncLifetime
+public sealed class TraceCommandTests : AzuriteSettingsTests
 {
     private const string Phone = "5511987654321";
     private const string MaskedPhone = "55*******4321";
     private static readonly DateTimeOffset Received = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private Azurite _azurite = null!;
-    private string _settings = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-trace-{Guid.NewGuid():N}.json");
-        var values = new JsonObject { ["AzureWebJobsStorage"] = _azurite.ConnectionString };
-        await File.WriteAllTextAsync(_settings, new JsonObject { ["Values"] = values }.ToJsonString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        File.Delete(_settings);
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_delivered_callback_still_queued_is_found_in_the_deliveries_queue_and_the_rest_said_plainly()
@@ -125,7 +106,7 @@ public sealed class TraceCommandTests : IAsyncLifetime
     public async Task A_queue_holding_a_message_that_is_not_base64_is_named_in_one_warning_line_and_the_rest_is_searched()
     {
         await Send("zapi-deliveries", Envelope("M-5", "req-5", error: null));
-        var raw = new QueueClient(_azurite.ConnectionString, "zapi-errored-sends-poison");
+        var raw = new QueueClient(Storage.ConnectionString, "zapi-errored-sends-poison");
         await raw.CreateIfNotExistsAsync();
         await raw.SendMessageAsync("plain text, not base64 !!");
 
@@ -143,11 +124,9 @@ public sealed class TraceCommandTests : IAsyncLifetime
     /// <summary>The stage column of a text line (after the 20-character time column).</summary>
     private static string Stage(string line) => line[22..].Split(' ', 2)[0];
 
-    private Task<(int, string, string)> Run(params string[] args) => ZapiTool.RunAsync(null, [.. args, "--settings", _settings]);
-
     private async Task<string> Send(string queue, BinaryData message)
     {
-        var client = _azurite.Queue(queue);
+        var client = Storage.Queue(queue);
         await client.CreateIfNotExistsAsync();
         return (await client.SendMessageAsync(message)).Value.MessageId;
     }
@@ -156,7 +135,7 @@ public sealed class TraceCommandTests : IAsyncLifetime
 
     private async Task<TableClient> Table()
     {
-        var table = new TableClient(_azurite.ConnectionString, "ZapiErroredSends");
+        var table = new TableClient(Storage.ConnectionString, "ZapiErroredSends");
         await table.CreateIfNotExistsAsync();
         return table;
     }

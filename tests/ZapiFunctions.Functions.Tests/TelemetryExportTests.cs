@@ -29,66 +29,35 @@ namespace ZapiFunctions.Functions.Tests;
 public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixture<FunctionsTelemetryRun>
 {
     [Fact]
-    public void The_start_up_warning_of_an_empty_allow_list_is_exported_as_a_warning_log()
-    {
-        var log = Assert.Single(run.Items, i => i.BaseType == "MessageData"
-            && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal));
-
-        Assert.Equal("Warning", log.Data("severityLevel"));
-        Assert.Equal("ZapiFunctions.Core.Configuration.IngestStartupReport", log.Property("CategoryName"));
-    }
+    public void The_start_up_warning_of_an_empty_allow_list_is_exported_as_a_warning_log() =>
+        ExportedTelemetry.AssertStartUpWarningOfAnEmptyAllowList(run.Items);
 
     [Fact]
-    public void Each_ingest_request_is_a_request_with_its_result_code_and_the_503_one_is_failed()
-    {
-        var requests = run.Items.Where(i => i.BaseType == "RequestData" && (i.Data("url") ?? string.Empty).EndsWith("/api/zapi/on-send", StringComparison.Ordinal)).ToList();
-
-        Assert.Equal(["200", "200", "503"], requests.Select(r => r.Data("responseCode")).Order());
-        Assert.All(requests, r => Assert.Equal(r.Data("responseCode") == "200" ? "true" : "false", r.Data("success")));
-        var unavailable = Assert.Single(run.Items, i => i.Data("name") == "zapi.ingest" && i.Property("zapi.outcome") == "unavailable");
-        Assert.Equal("false", unavailable.Data("success"));
-        Assert.Equal(requests.Single(r => r.Data("responseCode") == "503").Data("id"), unavailable.ParentId);
-    }
+    public void Each_ingest_request_is_a_request_with_its_result_code_and_the_503_one_is_failed() =>
+        ExportedTelemetry.AssertIngestRequestsWithTheirResultCodes(run.Items);
 
     [Fact]
     public void The_app_metrics_are_exported_with_their_dimensions()
     {
-        var metrics = run.Items.Where(i => i.BaseType == "MetricData").ToList();
-
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.callbacks.received") && m.Property("outcome") == "enqueued" && m.Property("reason") == "errored");
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.callbacks.received") && m.Property("outcome") == "unavailable" && m.Property("reason") == "queue-unavailable");
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.enqueue.duration") && m.Property("queue") == "zapi-errored-sends");
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.errored_sends") && m.Property("category") == "invalid-number");
+        ExportedTelemetry.AssertAppMetrics(run.Items);
+        ExportedTelemetry.AssertMetric(run.Items, "zapi.callbacks.received", ("outcome", "enqueued"), ("reason", "errored"));
+        ExportedTelemetry.AssertMetric(run.Items, "zapi.enqueue.duration", ("queue", "zapi-errored-sends"));
     }
 
     [Fact]
     public void Errored_send_processing_is_in_its_ingest_requests_trace_linked_to_its_invocation_with_the_notification_as_child()
     {
-        var ingest = Assert.Single(run.Items, i => i.Data("name") == "zapi.ingest" && i.Property("zapi.request_id") == run.ErroredRequestId);
-        var request = Assert.Single(run.Items, i => i.BaseType == "RequestData" && i.Data("id") == ingest.ParentId);
-        var processing = Assert.Single(run.Items, i => i.BaseType == "RequestData" && i.Data("name") == "zapi.errored_send");
+        var (ingest, request, processing, notify) = ExportedTelemetry.AssertErroredSendTrace(run.Items, run.ErroredRequestId);
 
-        Assert.Equal(run.ErroredRequestId, processing.Property("zapi.request_id"));
         Assert.Equal(request.OperationId, ingest.OperationId);
-        Assert.Equal(request.OperationId, processing.OperationId);
-        Assert.Equal(ingest.Data("id"), processing.ParentId);
         Assert.Equal("true", processing.Data("success"));
         Assert.Contains(run.InvocationSpanId, processing.Property("_MS.links"), StringComparison.Ordinal);
         Assert.Contains(run.InvocationTraceId, processing.Property("_MS.links"), StringComparison.Ordinal);
-
-        var notify = Assert.Single(run.Items, i => i.BaseType == "RemoteDependencyData" && (i.Data("data") ?? string.Empty).EndsWith("/hook", StringComparison.Ordinal));
-        Assert.Equal(processing.Data("id"), notify.ParentId);
-        Assert.Equal(request.OperationId, notify.OperationId);
         Assert.Equal("200", notify.Data("resultCode"));
     }
 
     [Fact]
-    public void No_full_phone_number_is_exported_anywhere()
-    {
-        Assert.Contains(run.Items, i => i.BaseType == "MessageData" && i.Data("message")!.Contains(FunctionsTelemetryRun.MaskedPhone, StringComparison.Ordinal));
-        Assert.DoesNotContain(FunctionsTelemetryRun.Phone, run.Raw, StringComparison.Ordinal);
-        Assert.DoesNotContain(FunctionsTelemetryRun.Phone[2..], run.Raw, StringComparison.Ordinal);
-    }
+    public void No_full_phone_number_is_exported_anywhere() => ExportedTelemetry.AssertNoFullPhoneNumber(run.Items, run.Raw);
 }
 
 /// <summary>
@@ -100,11 +69,6 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixt
 /// </summary>
 public sealed class FunctionsTelemetryRun : IAsyncLifetime
 {
-    /// <summary>The sample callbacks' phone number, and how logs may show it.</summary>
-    public const string Phone = "5511987654321";
-
-    public const string MaskedPhone = "55*******4321";
-
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
 
@@ -184,7 +148,7 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
         Assert.True(host.Services.GetRequiredService<LoggerProvider>().ForceFlush());
         Items = await fake.WaitForAsync(
             items => items.Any(i => i.Data("name") == "zapi.errored_send")
-                && items.Count(i => i.BaseType == "RequestData" && (i.Data("url") ?? string.Empty).EndsWith("/api/zapi/on-send", StringComparison.Ordinal)) == 3
+                && ExportedTelemetry.IngestRequests(items).Count() == 3
                 && items.Any(i => i.MetricNames.Contains("zapi.errored_sends")),
             Deadline,
             "the requests, the processing and the metrics");

@@ -5,7 +5,6 @@ using CsCheck;
 using Xunit.Abstractions;
 using ZapiFunctions.IntegrationTests.Support;
 using ZapiFunctions.ReliabilityTests.Support;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.ReliabilityTests;
 
@@ -14,7 +13,7 @@ namespace ZapiFunctions.ReliabilityTests;
 /// methods, oversize bodies, broken framing (Content-Length, chunking) and header abuse (huge, many, invalid). Every
 /// answer is a 4xx, never a 5xx; when the app answers, it is application/problem+json; nothing is ever enqueued.
 /// </summary>
-public sealed class HttpBadInputTests(ITestOutputHelper output, Figures figures) : IClassFixture<Figures>, IAsyncLifetime
+public sealed class HttpBadInputTests(ITestOutputHelper output, Figures figures) : DevHostTests, IClassFixture<Figures>
 {
     private const int Cases = 300;
 
@@ -24,21 +23,6 @@ public sealed class HttpBadInputTests(ITestOutputHelper output, Figures figures)
          "application/json; charset=iso-8859-1", "%%%", "", "application/xml", "json"];
 
     private static readonly string[] BadLengths = ["abc", "-1", "1.5", "99999999999999999999999", "12, 13", "0x10", " "];
-
-    private Azurite _azurite = null!;
-    private DevHostProcess _devHost = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _devHost = await DevHostProcess.StartAsync(_azurite);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _devHost.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
 
     /// <summary>What to send: the content, how it is framed, and which header abuse (if any) comes with it.</summary>
     public sealed record BadRequest(string Content, string Method, string? ContentType, byte[] Body, string Framing, string Abuse, int Size)
@@ -72,7 +56,7 @@ public sealed class HttpBadInputTests(ITestOutputHelper output, Figures figures)
     [Fact]
     public async Task Bad_requests_of_every_kind_get_a_4xx_never_a_5xx_problem_json_from_the_app_and_nothing_is_enqueued()
     {
-        var port = _devHost.BaseAddress.Port;
+        var port = DevHost.BaseAddress.Port;
         var statuses = new ConcurrentBag<int>();
         var byKind = new ConcurrentDictionary<string, int>();
         var serverLevel = new ConcurrentDictionary<string, int>();
@@ -109,10 +93,10 @@ public sealed class HttpBadInputTests(ITestOutputHelper output, Figures figures)
             threads: 4,
             print: r => r.ToString());
 
-        var deliveries = await Storage.CountAsync(_azurite.Queue(Storage.Deliveries));
-        var errored = await Storage.CountAsync(_azurite.Queue(Storage.ErroredSends));
-        var rows = (await Storage.RowsAsync(_azurite)).Count;
-        var enqueuedLines = _devHost.Output.Count(line => line.Contains(" enqueued on ", StringComparison.Ordinal));
+        var deliveries = await Storage.CountAsync(Azurite.Queue(Storage.Deliveries));
+        var errored = await Storage.CountAsync(Azurite.Queue(Storage.ErroredSends));
+        var rows = (await Storage.RowsAsync(Azurite)).Count;
+        var enqueuedLines = DevHost.Output.Count(line => line.Contains(" enqueued on ", StringComparison.Ordinal));
         var fiveXx = statuses.Count(s => s >= 500);
         figures.Print(output, "bad-input.http",
             ("cases", Cases), ("statuses", Figures.Statuses(statuses)), ("5xx", fiveXx), ("unanswered_client_hung_up", noAnswer),
@@ -130,7 +114,7 @@ public sealed class HttpBadInputTests(ITestOutputHelper output, Figures figures)
     [Fact]
     public async Task A_body_that_stops_arriving_is_a_408_problem_and_nothing_is_enqueued()
     {
-        var port = _devHost.BaseAddress.Port;
+        var port = DevHost.BaseAddress.Port;
         var body = Bodies.Valid.Single().Body.Bytes();
         var request = Render(new BadRequest("stalled", "POST", "application/json", body, "short-body", "none", 50), port);
 
@@ -141,7 +125,7 @@ public sealed class HttpBadInputTests(ITestOutputHelper output, Figures figures)
         Assert.Equal(408, response.Status);
         Assert.Equal("application/problem+json", response.ContentType);
         Assert.Contains("unreadable-body", Encoding.UTF8.GetString(response.Body), StringComparison.Ordinal);
-        Assert.Equal(0, await Storage.CountAsync(_azurite.Queue(Storage.Deliveries)));
+        Assert.Equal(0, await Storage.CountAsync(Azurite.Queue(Storage.Deliveries)));
         figures.Print(output, "bad-input.http.stalled-body", ("status", response.Status), ("content_type", response.ContentType));
     }
 

@@ -2,42 +2,26 @@ using System.Diagnostics;
 using Xunit.Abstractions;
 using ZapiFunctions.IntegrationTests.Support;
 using ZapiFunctions.ReliabilityTests.Support;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.ReliabilityTests;
 
 /// <summary>Load through real HTTP: every acknowledged callback is in its queue exactly once.</summary>
-public sealed class LoadTests(ITestOutputHelper output, Figures figures) : IClassFixture<Figures>, IAsyncLifetime
+public sealed class LoadTests(ITestOutputHelper output, Figures figures) : DevHostTests, IClassFixture<Figures>
 {
     private const int Count = 5000;
     private const int Concurrency = 64;
-
-    private Azurite _azurite = null!;
-    private DevHostProcess _devHost = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _devHost = await DevHostProcess.StartAsync(_azurite);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _devHost.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task Five_thousand_distinct_callbacks_at_concurrency_64_are_each_in_the_queue_once()
     {
         var requests = Enumerable.Range(0, Count).Select(i => ($"LOAD{i:D6}", Callbacks.Delivered($"LOAD{i:D6}", i))).ToList();
-        using var client = Load.Client(_devHost.BaseAddress, Concurrency);
+        using var client = Load.Client(DevHost.BaseAddress, Concurrency);
 
         var clock = Stopwatch.StartNew();
         var outcomes = await Load.PostAllAsync(client, requests, Concurrency);
         var elapsed = clock.Elapsed;
         var reading = Stopwatch.StartNew();
-        var found = await Storage.ReadAllAsync(_azurite.Queue(Storage.Deliveries), TimeSpan.FromMinutes(2));
+        var found = await Storage.ReadAllAsync(Azurite.Queue(Storage.Deliveries), TimeSpan.FromMinutes(2));
         var readBack = reading.Elapsed;
 
         var acknowledged = outcomes.Where(o => o.Acknowledged).Select(o => o.MessageId).ToHashSet(StringComparer.Ordinal);
@@ -45,7 +29,7 @@ public sealed class LoadTests(ITestOutputHelper output, Figures figures) : IClas
         var duplicated = found.Count(f => f.Value > 1);
         var sent = requests.Select(r => r.Item1).ToHashSet(StringComparer.Ordinal);
         var strangers = found.Keys.Count(id => !sent.Contains(id));
-        var errored = await Storage.CountAsync(_azurite.Queue(Storage.ErroredSends));
+        var errored = await Storage.CountAsync(Azurite.Queue(Storage.ErroredSends));
         figures.Print(output, "load",
             ("sent", Count), ("concurrency", Concurrency), ("acknowledged", acknowledged.Count), ("found", found.Count),
             ("lost", lost), ("duplicated", duplicated), ("statuses", Figures.Statuses(outcomes.Select(o => o.Status))),

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ZapiFunctions.IntegrationTests.Support;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.EndToEnd;
 
@@ -11,30 +10,17 @@ namespace ZapiFunctions.IntegrationTests.EndToEnd;
 /// The DevHost as a real process, told to run in Development (where ASP.NET Core would show its developer exception
 /// page): a body that is not UTF-8 is a 400 problem+json wherever the bad bytes are, and nothing is enqueued.
 /// </summary>
-public sealed class DevHostEncodingEndToEndTests : IAsyncLifetime
+public sealed class DevHostEncodingEndToEndTests() : DevHostTests(InDevelopment)
 {
-    private Azurite _azurite = null!;
-    private DevHostProcess _devHost = null!;
-
-    public async Task InitializeAsync()
+    private static DevHostStart InDevelopment => new()
     {
-        _azurite = await Azurite.StartAsync();
-        _devHost = await DevHostProcess.StartAsync(_azurite, new DevHostStart
+        Args = ["--verbose"],
+        Environment = new Dictionary<string, string>
         {
-            Args = ["--verbose"],
-            Environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["DOTNET_ENVIRONMENT"] = "Development",
-            },
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _devHost.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        },
+    };
 
     [Theory]
     [InlineData("phone")]
@@ -48,7 +34,7 @@ public sealed class DevHostEncodingEndToEndTests : IAsyncLifetime
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
-        using var response = await _devHost.Client.PostAsync(new Uri("/api/zapi/on-send", UriKind.Relative), content);
+        using var response = await DevHost.Client.PostAsync(new Uri("/api/zapi/on-send", UriKind.Relative), content);
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -58,7 +44,7 @@ public sealed class DevHostEncodingEndToEndTests : IAsyncLifetime
         Assert.Contains("not valid UTF-8", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         foreach (var queue in new[] { "zapi-deliveries", "zapi-errored-sends" })
         {
-            Assert.Equal(0, (await _azurite.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+            Assert.Equal(0, (await Azurite.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
         }
     }
 
@@ -66,7 +52,7 @@ public sealed class DevHostEncodingEndToEndTests : IAsyncLifetime
     public async Task Told_development_it_still_runs_as_production()
     {
         // The host prints its environment once started; the first /healthz answer may come a moment before that line.
-        var output = await _devHost.OutputUntilAsync(
+        var output = await DevHost.OutputUntilAsync(
             line => line.Contains("Hosting environment:", StringComparison.Ordinal), "the DevHost's 'Hosting environment' line");
 
         Assert.Contains(output, line => line.Contains("Hosting environment: Production", StringComparison.Ordinal));

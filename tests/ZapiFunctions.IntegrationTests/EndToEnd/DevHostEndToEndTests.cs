@@ -8,35 +8,20 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.IntegrationTests.EndToEnd;
 
 /// <summary>Azurite and the DevHost as real processes, driven over real HTTP, as a developer runs them.</summary>
-public sealed class DevHostEndToEndTests : IAsyncLifetime
+public sealed class DevHostEndToEndTests : DevHostTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
-
-    private Azurite _azurite = null!;
-    private DevHostProcess _devHost = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _devHost = await DevHostProcess.StartAsync(_azurite);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _devHost.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_successful_callback_lands_in_the_deliveries_queue()
     {
         var body = await File.ReadAllTextAsync(Path.Combine(Samples, "delivered.json"));
 
-        using var response = await _devHost.PostCallbackAsync(body);
+        using var response = await DevHost.PostCallbackAsync(body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var message = Assert.Single((await _azurite.Queue("zapi-deliveries").ReceiveMessagesAsync(32)).Value);
+        var message = Assert.Single((await Azurite.Queue("zapi-deliveries").ReceiveMessagesAsync(32)).Value);
         Assert.Equal(body.TrimEnd(), EnvelopeReader.Read(message.Body).Callback.GetRawText());
     }
 
@@ -45,7 +30,7 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
     {
         var body = await File.ReadAllTextAsync(Path.Combine(Samples, "errors", "47-shadow-ban-with-error-code.json"));
 
-        using var response = await _devHost.PostCallbackAsync(body);
+        using var response = await DevHost.PostCallbackAsync(body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = await Poll.UntilAsync(
@@ -58,19 +43,19 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_message_that_can_never_be_processed_ends_in_poison_after_max_dequeue_count_tries()
     {
-        await _azurite.Queue("zapi-errored-sends").SendMessageAsync("this is not an envelope");
+        await Azurite.Queue("zapi-errored-sends").SendMessageAsync("this is not an envelope");
 
         var poisoned = await Poll.UntilAsync(
-            async () => (await _azurite.Queue("zapi-errored-sends-poison").PeekMessagesAsync(32)).Value,
+            async () => (await Azurite.Queue("zapi-errored-sends-poison").PeekMessagesAsync(32)).Value,
             messages => messages.Length > 0,
             Deadline,
             "the poison queue");
 
         Assert.Equal("this is not an envelope", Assert.Single(poisoned).Body.ToString());
-        var output = await _devHost.OutputUntilAsync(
+        var output = await DevHost.OutputUntilAsync(
             line => line.Contains("Moving message to queue 'zapi-errored-sends-poison'", StringComparison.Ordinal), "the poison line");
-        Assert.Equal(_devHost.MaxDequeueCount, output.Count(line => line.Contains("failed (try ", StringComparison.Ordinal)));
-        Assert.Equal(0, (await _azurite.Queue("zapi-errored-sends").GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(DevHost.MaxDequeueCount, output.Count(line => line.Contains("failed (try ", StringComparison.Ordinal)));
+        Assert.Equal(0, (await Azurite.Queue("zapi-errored-sends").GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Theory]
@@ -79,13 +64,13 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
     [InlineData("received-callback-type.json", HttpStatusCode.UnprocessableEntity)]
     public async Task A_malformed_request_gets_its_4xx_and_nothing_is_enqueued(string sample, HttpStatusCode expected)
     {
-        using var response = await _devHost.PostCallbackAsync(await File.ReadAllTextAsync(Path.Combine(Samples, "invalid", sample)));
+        using var response = await DevHost.PostCallbackAsync(await File.ReadAllTextAsync(Path.Combine(Samples, "invalid", sample)));
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         foreach (var queue in new[] { "zapi-deliveries", "zapi-errored-sends" })
         {
-            Assert.Equal(0, (await _azurite.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+            Assert.Equal(0, (await Azurite.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
         }
     }
 
@@ -94,20 +79,20 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
     {
         var delivered = await File.ReadAllTextAsync(Path.Combine(Samples, "delivered.json"));
         var errored = await File.ReadAllTextAsync(Path.Combine(Samples, "errors", "10-phone-number-does-not-exist.json"));
-        await _azurite.StopAsync();
+        await Azurite.StopAsync();
 
-        using var during = await _devHost.PostCallbackAsync(delivered);
+        using var during = await DevHost.PostCallbackAsync(delivered);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.NotNull(during.Headers.RetryAfter);
 
-        await _azurite.StartAgainAsync();
-        using var after = await _devHost.PostCallbackAsync(delivered);
-        using var afterErrored = await _devHost.PostCallbackAsync(errored);
+        await Azurite.StartAgainAsync();
+        using var after = await DevHost.PostCallbackAsync(delivered);
+        using var afterErrored = await DevHost.PostCallbackAsync(errored);
 
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterErrored.StatusCode);
-        Assert.Single((await _azurite.Queue("zapi-deliveries").PeekMessagesAsync(32)).Value);
+        Assert.Single((await Azurite.Queue("zapi-deliveries").PeekMessagesAsync(32)).Value);
         var row = await Poll.UntilAsync(
             () => Row("3C67AB641C8AA0412F6A2242B4E23AC7", "3EB0F1C2D3E4F5A60010"), r => r is not null, Deadline,
             "the errored-send row after the restart");
@@ -123,7 +108,7 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
         Assert.Equal("Healthy", before.Body.GetProperty("status").GetString());
         Assert.Equal("queues", before.Body.GetProperty("checks")[0].GetProperty("name").GetString());
 
-        await _azurite.StopAsync();
+        await Azurite.StopAsync();
         var down = await Poll.UntilAsync(
             () => ProbeAsync("/api/healthz/ready"), p => p.Status == HttpStatusCode.ServiceUnavailable, Deadline, "readiness to fail");
 
@@ -134,11 +119,11 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
         Assert.Contains("zapi-deliveries", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("Retry failed", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", reason, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(_azurite.ConnectionString.Split("AccountKey=")[1][..12], reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Azurite.ConnectionString.Split("AccountKey=")[1][..12], reason, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await ProbeAsync("/api/healthz/live")).Status);
         Assert.Equal(HttpStatusCode.OK, (await ProbeAsync("/healthz")).Status);
 
-        await _azurite.StartAgainAsync();
+        await Azurite.StartAgainAsync();
         var after = await Poll.UntilAsync(
             () => ProbeAsync("/api/healthz/ready"), p => p.Status == HttpStatusCode.OK, Deadline, "readiness to recover");
 
@@ -147,14 +132,14 @@ public sealed class DevHostEndToEndTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> ProbeAsync(string path)
     {
-        using var response = await _devHost.Client.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await DevHost.Client.GetAsync(new Uri(path, UriKind.Relative));
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, body.RootElement.Clone());
     }
 
     private async Task<TableEntity?> Row(string partitionKey, string rowKey)
     {
-        var table = new TableClient(_azurite.ConnectionString, "ZapiErroredSends");
+        var table = new TableClient(Azurite.ConnectionString, "ZapiErroredSends");
         var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey);
         return row.HasValue ? row.Value : null;
     }

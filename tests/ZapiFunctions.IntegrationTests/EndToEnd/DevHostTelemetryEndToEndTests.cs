@@ -13,64 +13,39 @@ namespace ZapiFunctions.IntegrationTests.EndToEnd;
 public sealed class DevHostTelemetryEndToEndTests(DevHostTelemetryRun run) : IClassFixture<DevHostTelemetryRun>
 {
     [Fact]
-    public void The_start_up_warning_of_an_empty_allow_list_is_exported_as_a_warning_log()
-    {
-        var log = Assert.Single(run.Items, i => i.BaseType == "MessageData"
-            && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal));
-
-        Assert.Equal("Warning", log.Data("severityLevel"));
-        Assert.Equal("ZapiFunctions.Core.Configuration.IngestStartupReport", log.Property("CategoryName"));
-    }
+    public void The_start_up_warning_of_an_empty_allow_list_is_exported_as_a_warning_log() =>
+        ExportedTelemetry.AssertStartUpWarningOfAnEmptyAllowList(run.Items);
 
     [Fact]
     public void Each_ingest_request_is_a_request_with_its_result_code_and_the_503_one_is_failed()
     {
-        var requests = run.Items.Where(i => i.BaseType == "RequestData" && (i.Data("url") ?? string.Empty).EndsWith("/api/zapi/on-send", StringComparison.Ordinal)).ToList();
+        var requests = ExportedTelemetry.AssertIngestRequestsWithTheirResultCodes(run.Items);
 
-        Assert.Equal(["200", "200", "503"], requests.Select(r => r.Data("responseCode")).Order());
-        Assert.All(requests, r => Assert.Equal(r.Data("responseCode") == "200" ? "true" : "false", r.Data("success")));
         Assert.All(requests, r => Assert.Equal("POST /api/zapi/on-send", r.Data("name")));
-        var unavailable = Assert.Single(run.Items, i => i.Data("name") == "zapi.ingest" && i.Property("zapi.outcome") == "unavailable");
-        Assert.Equal("false", unavailable.Data("success"));
-        Assert.Equal(requests.Single(r => r.Data("responseCode") == "503").Data("id"), unavailable.ParentId);
     }
 
     [Fact]
     public void The_app_metrics_are_exported_with_their_dimensions()
     {
-        var metrics = run.Items.Where(i => i.BaseType == "MetricData").ToList();
-
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.callbacks.received") && m.Property("outcome") == "enqueued" && m.Property("reason") == "delivered");
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.callbacks.received") && m.Property("outcome") == "unavailable" && m.Property("reason") == "queue-unavailable");
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.enqueue.duration") && m.Property("queue") == "zapi-deliveries" && m.Property("outcome") == "failed");
-        Assert.Contains(metrics, m => m.MetricNames.Contains("zapi.errored_sends") && m.Property("category") == "invalid-number");
+        ExportedTelemetry.AssertAppMetrics(run.Items);
+        ExportedTelemetry.AssertMetric(run.Items, "zapi.callbacks.received", ("outcome", "enqueued"), ("reason", "delivered"));
+        ExportedTelemetry.AssertMetric(run.Items, "zapi.enqueue.duration", ("queue", "zapi-deliveries"), ("outcome", "failed"));
     }
 
     [Fact]
     public void Errored_send_processing_is_in_its_ingest_requests_trace_with_the_notification_as_child()
     {
-        var ingest = Assert.Single(run.Items, i => i.Data("name") == "zapi.ingest" && i.Property("zapi.request_id") == run.ErroredRequestId);
-        var request = Assert.Single(run.Items, i => i.BaseType == "RequestData" && i.Data("id") == ingest.ParentId);
-        var processing = Assert.Single(run.Items, i => i.BaseType == "RequestData" && i.Data("name") == "zapi.errored_send");
+        var trace = ExportedTelemetry.AssertErroredSendTrace(run.Items, run.ErroredRequestId);
 
-        Assert.Equal("POST /api/zapi/on-send", request.Data("name"));
-        Assert.Equal(run.ErroredRequestId, processing.Property("zapi.request_id"));
-        Assert.Equal(request.OperationId, processing.OperationId);
-        Assert.Equal(ingest.Data("id"), processing.ParentId);
-        Assert.Equal("invalid-number", processing.Property("zapi.error.category"));
-
-        var notify = Assert.Single(run.Items, i => i.BaseType == "RemoteDependencyData" && (i.Data("data") ?? string.Empty).EndsWith("/hook", StringComparison.Ordinal));
-        Assert.Equal(processing.Data("id"), notify.ParentId);
-        Assert.Equal(request.OperationId, notify.OperationId);
+        Assert.Equal("POST /api/zapi/on-send", trace.Request.Data("name"));
+        Assert.Equal("invalid-number", trace.Processing.Property("zapi.error.category"));
     }
 
     [Fact]
     public void No_full_phone_number_is_exported_anywhere()
     {
-        Assert.Contains(run.Items, i => i.BaseType == "MessageData" && i.Data("message")!.Contains(DevHostTelemetryRun.MaskedPhone, StringComparison.Ordinal));
-        Assert.Contains(run.Notified, n => n.Contains(DevHostTelemetryRun.Phone, StringComparison.Ordinal));
-        Assert.DoesNotContain(DevHostTelemetryRun.Phone, run.Raw, StringComparison.Ordinal);
-        Assert.DoesNotContain(DevHostTelemetryRun.Phone[2..], run.Raw, StringComparison.Ordinal);
+        ExportedTelemetry.AssertNoFullPhoneNumber(run.Items, run.Raw);
+        Assert.Contains(run.Notified, n => n.Contains(ExportedTelemetry.Phone, StringComparison.Ordinal));
     }
 }
 
@@ -81,11 +56,6 @@ public sealed class DevHostTelemetryEndToEndTests(DevHostTelemetryRun run) : ICl
 /// </summary>
 public sealed class DevHostTelemetryRun : IAsyncLifetime
 {
-    /// <summary>The sample callbacks' phone number, and how logs may show it.</summary>
-    public const string Phone = "5511987654321";
-
-    public const string MaskedPhone = "55*******4321";
-
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
 

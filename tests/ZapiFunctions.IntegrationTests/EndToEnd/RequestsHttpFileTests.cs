@@ -4,24 +4,9 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.IntegrationTests.EndToEnd;
 
 /// <summary>requests.http at the repository root, every request sent to a real DevHost (with Azurite) over HTTP.</summary>
-public sealed class RequestsHttpFileTests : IAsyncLifetime
+public sealed class RequestsHttpFileTests : DevHostTests
 {
     private static readonly string RequestsFile = Path.Combine(RepositoryRoot.Path, "requests.http");
-
-    private Azurite _azurite = null!;
-    private DevHostProcess _devHost = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _devHost = await DevHostProcess.StartAsync(_azurite);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _devHost.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public void The_file_targets_the_local_host_on_port_7071_and_covers_every_case_of_the_ingest_contract()
@@ -39,13 +24,13 @@ public sealed class RequestsHttpFileTests : IAsyncLifetime
     [Fact]
     public async Task Every_request_gets_the_status_its_expect_comment_names()
     {
-        var file = HttpFile.Parse(RequestsFile, new Dictionary<string, string> { ["baseUrl"] = _devHost.BaseAddress.ToString().TrimEnd('/') });
+        var file = HttpFile.Parse(RequestsFile, new Dictionary<string, string> { ["baseUrl"] = DevHost.BaseAddress.ToString().TrimEnd('/') });
 
         var wrong = new List<string>();
         foreach (var request in file.Requests)
         {
             using var message = request.ToMessage();
-            using var response = await _devHost.Client.SendAsync(message);
+            using var response = await DevHost.Client.SendAsync(message);
             if ((int)response.StatusCode != request.Expect)
             {
                 wrong.Add($"'{request.Title}': expected {request.Expect}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

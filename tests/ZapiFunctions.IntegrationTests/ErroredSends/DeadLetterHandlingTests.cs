@@ -1,8 +1,6 @@
 using System.Text;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -10,7 +8,6 @@ using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.IntegrationTests.Support;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.ErroredSends;
 
@@ -18,45 +15,21 @@ namespace ZapiFunctions.IntegrationTests.ErroredSends;
 /// Issue 11: <see cref="ErroredSendHandler"/> (what both hosts run) against Azurite's Table service: a message that fails
 /// its last try is kept in <c>ZapiDeadLetters</c> with the contract's columns, and the failure still reaches the runtime.
 /// </summary>
-public sealed class DeadLetterHandlingTests : IAsyncLifetime
+public sealed class DeadLetterHandlingTests : ErroredSendServicesTests
 {
     private const int MaxDequeueCount = 5;
     private const string Phone = "5511987654321";
     private const string Callback = $$"""{"phone":"{{Phone}}","zaapId":"Z-1","messageId":"M-1","instanceId":"inst-1","momment":1777494009341,"type":"DeliveryCallback","error":"Phone number does not exist"}""";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
-    private Azurite _azurite = null!;
-    private NotifyEndpoint _notify = null!;
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _notify = await NotifyEndpoint.StartAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-            ["Zapi:NotifyUrl"] = _notify.Url.ToString(),
-        }).Build();
-        // Fake time for the dead-letter row only: the notify pipeline's retry delays must run on real time.
-        var services = new ServiceCollection().AddFakeLogging()
-            .AddSingleton(new DeadLetterStore(new TableClient(_azurite.ConnectionString, "ZapiDeadLetters"), _time));
-        services.AddZapiErroredSends(configuration);
-        services.PostConfigure<HttpStandardResilienceOptions>($"{ErroredSendNotifier.ClientName}-standard", o => o.Retry.Delay = TimeSpan.FromMilliseconds(10));
-        _services = services.BuildServiceProvider();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _notify.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    // Fake time for the dead-letter row only: the notify pipeline's retry delays must run on real time.
+    protected override void AddServices(IServiceCollection services) =>
+        services.AddSingleton(new DeadLetterStore(new TableClient(Azurite.ConnectionString, "ZapiDeadLetters"), _time));
 
     [Fact]
     public async Task A_message_that_always_fails_is_kept_on_its_last_try_with_its_error_and_tries_and_the_failure_is_rethrown()
     {
-        _notify.Status = 503; // the team's endpoint is down: processing throws on every try
+        Notify.Status = 503; // the team's endpoint is down: processing throws on every try
         var body = Envelope();
 
         for (var dequeueCount = 1; dequeueCount < MaxDequeueCount; dequeueCount++)
@@ -77,7 +50,7 @@ public sealed class DeadLetterHandlingTests : IAsyncLifetime
         Assert.Equal("inst-1", row.GetString("InstanceId"));
         Assert.Equal("M-1", row.GetString("MessageId"));
         Assert.Equal(Phone, row.GetString("Phone"));
-        var logs = _services.GetRequiredService<FakeLogCollector>().GetSnapshot();
+        var logs = Services.GetRequiredService<FakeLogCollector>().GetSnapshot();
         var kept = Assert.Single(logs, r => r.Category == typeof(ErroredSendHandler).FullName);
         Assert.Equal(LogLevel.Warning, kept.Level);
         Assert.Contains("queue-message-1", kept.Message, StringComparison.Ordinal);
@@ -119,7 +92,7 @@ public sealed class DeadLetterHandlingTests : IAsyncLifetime
 
     private async Task<ErroredSendOutcome> Handle(string queueMessageId, BinaryData body, int dequeueCount)
     {
-        using var scope = _services.CreateScope();
+        using var scope = Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<ErroredSendHandler>()
             .HandleAsync(queueMessageId, body, dequeueCount, MaxDequeueCount, CancellationToken.None);
     }
@@ -129,7 +102,7 @@ public sealed class DeadLetterHandlingTests : IAsyncLifetime
         var rows = new List<TableEntity>();
         try
         {
-            await foreach (var row in new TableClient(_azurite.ConnectionString, "ZapiDeadLetters").QueryAsync<TableEntity>())
+            await foreach (var row in new TableClient(Azurite.ConnectionString, "ZapiDeadLetters").QueryAsync<TableEntity>())
             {
                 rows.Add(row);
             }

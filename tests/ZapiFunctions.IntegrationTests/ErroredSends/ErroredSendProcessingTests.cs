@@ -1,53 +1,23 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
 using ZapiFunctions.IntegrationTests.Support;
-using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.ErroredSends;
 
 /// <summary>The errored-send processor against Azurite's real Table service and a real local notify endpoint.</summary>
-public sealed class ErroredSendProcessingTests : IAsyncLifetime
+public sealed class ErroredSendProcessingTests : ErroredSendServicesTests
 {
     private const string Callback = """{"phone":"5511987654321","zaapId":"Z-1","messageId":"M-1","instanceId":"inst-1","momment":1777494009341,"type":"DeliveryCallback","error":"Phone number does not exist"}""";
 
-    private Azurite _azurite = null!;
-    private NotifyEndpoint _notify = null!;
-    private ServiceProvider _services = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _notify = await NotifyEndpoint.StartAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-            ["Zapi:NotifyUrl"] = _notify.Url.ToString(),
-        }).Build();
-        var services = new ServiceCollection().AddFakeLogging();
-        services.AddZapiErroredSends(configuration);
-
-        // Same pipeline as production, shorter waits so a failing endpoint costs milliseconds here.
-        services.PostConfigure<HttpStandardResilienceOptions>($"{ErroredSendNotifier.ClientName}-standard", o => o.Retry.Delay = TimeSpan.FromMilliseconds(10));
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<ErroredSendLedger>().EnsureTableAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _notify.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    protected override Task OnStartedAsync() => Services.GetRequiredService<ErroredSendLedger>().EnsureTableAsync(CancellationToken.None);
 
     [Fact]
     public async Task The_same_callback_reported_twice_is_one_row_with_two_occurrences()
@@ -81,7 +51,7 @@ public sealed class ErroredSendProcessingTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Process(Envelope($"req-{i}"))));
 
         Assert.Equal(12, Assert.Single(await Rows()).GetInt32("Occurrences"));
-        Assert.Single(_notify.Received);
+        Assert.Single(Notify.Received);
     }
 
     [Fact]
@@ -106,7 +76,7 @@ public sealed class ErroredSendProcessingTests : IAsyncLifetime
 
         Assert.True(first.Notified);
         Assert.False(second.Notified);
-        var body = Assert.Single(_notify.Received);
+        var body = Assert.Single(Notify.Received);
         Assert.Equal("zapi.errored-send", body.GetProperty("type").GetString());
         Assert.Equal("M-1", body.GetProperty("messageId").GetString());
         Assert.Equal("invalid-number", body.GetProperty("category").GetString());
@@ -118,14 +88,14 @@ public sealed class ErroredSendProcessingTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_notify_endpoint_makes_processing_throw_and_the_retry_notifies()
     {
-        _notify.Status = 503;
+        Notify.Status = 503;
         var message = Envelope("req-a");
 
         await Assert.ThrowsAsync<HttpRequestException>(() => Process(message));
-        Assert.True(_notify.Received.Count >= 2, "the resilience pipeline should have retried");
+        Assert.True(Notify.Received.Count >= 2, "the resilience pipeline should have retried");
         Assert.Null(Assert.Single(await Rows()).GetDateTimeOffset("NotifiedAt"));
 
-        _notify.Status = 200;
+        Notify.Status = 200;
         var retried = await Process(message);
 
         Assert.True(retried.Notified);
@@ -138,7 +108,7 @@ public sealed class ErroredSendProcessingTests : IAsyncLifetime
     public async Task Telemetry_counts_by_category_and_logs_a_warning_with_the_phone_masked()
     {
         using var errored = new MetricCollector<long>(
-            _services.GetRequiredService<IMeterFactory>(), ZapiTelemetry.Name, ZapiTelemetry.ErroredSends);
+            Services.GetRequiredService<IMeterFactory>(), ZapiTelemetry.Name, ZapiTelemetry.ErroredSends);
 
         await Process(Envelope("req-a"));
         await Process(Envelope("req-a"));
@@ -146,7 +116,7 @@ public sealed class ErroredSendProcessingTests : IAsyncLifetime
         var point = Assert.Single(errored.GetMeasurementSnapshot());
         Assert.Equal("invalid-number", point.Tags["category"]);
         Assert.Equal("inst-1", point.Tags["instance_id"]);
-        var logs = _services.GetRequiredService<FakeLogCollector>().GetSnapshot();
+        var logs = Services.GetRequiredService<FakeLogCollector>().GetSnapshot();
         var warning = Assert.Single(logs, r => r.Level == LogLevel.Warning && r.Category == typeof(ErroredSendProcessor).FullName);
         Assert.Contains("55*******4321", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(logs, r => r.Message.Contains("5511987654321", StringComparison.Ordinal));
@@ -159,7 +129,7 @@ public sealed class ErroredSendProcessingTests : IAsyncLifetime
 
         Assert.Contains("schema", ex.Message, StringComparison.Ordinal);
         Assert.Empty(await Rows());
-        Assert.Empty(_notify.Received);
+        Assert.Empty(Notify.Received);
     }
 
     private static BinaryData Envelope(string requestId) =>
@@ -167,13 +137,13 @@ public sealed class ErroredSendProcessingTests : IAsyncLifetime
 
     private async Task<ErroredSendOutcome> Process(BinaryData message)
     {
-        using var scope = _services.CreateScope();
+        using var scope = Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message, 1, CancellationToken.None);
     }
 
     private async Task<List<TableEntity>> Rows()
     {
-        var table = new TableClient(_azurite.ConnectionString, "ZapiErroredSends");
+        var table = new TableClient(Azurite.ConnectionString, "ZapiErroredSends");
         var rows = new List<TableEntity>();
         await foreach (var row in table.QueryAsync<TableEntity>())
         {

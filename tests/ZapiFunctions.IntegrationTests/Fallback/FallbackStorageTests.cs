@@ -14,7 +14,7 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.IntegrationTests.Fallback;
 
 /// <summary>Two Azurites, one per account: real HTTP into the handler, and the drain between them (issue 11, item 4).</summary>
-public sealed class FallbackStorageTests(FallbackStorageTests.TwoAccounts accounts) : IClassFixture<FallbackStorageTests.TwoAccounts>
+public sealed class FallbackStorageTests(TwoAccounts accounts) : IClassFixture<TwoAccounts>
 {
     // Each test writes to its own queues, so the shared emulators need no cleaning between tests.
     private readonly string _deliveries = "dl-" + Guid.NewGuid().ToString("N")[..12];
@@ -213,25 +213,5 @@ public sealed class FallbackStorageTests(FallbackStorageTests.TwoAccounts accoun
                 : Task.FromException(new Azure.RequestFailedException("Connection refused (127.0.0.1:10001)"));
 
         public Task EnsureQueuesAsync(IEnumerable<string> queueNames, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    /// <summary>The primary and the fallback account: one Azurite each, shared by the class's tests.</summary>
-    public sealed class TwoAccounts : IAsyncLifetime
-    {
-        public Azurite Primary { get; private set; } = null!;
-
-        public Azurite Fallback { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            var started = await Task.WhenAll(Azurite.StartAsync(), Azurite.StartAsync());
-            (Primary, Fallback) = (started[0], started[1]);
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Primary.DisposeAsync();
-            await Fallback.DisposeAsync();
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using ZapiFunctions.IntegrationTests.Support;
 
 namespace ZapiFunctions.ReliabilityTests.Support;
 
@@ -10,15 +11,12 @@ namespace ZapiFunctions.ReliabilityTests.Support;
 /// open connection and refuses new ones (accept, then reset) until <see cref="Restore"/>. An optional tap sees the
 /// bytes in both directions (the storage protocol is plain HTTP on loopback).
 /// </summary>
-public sealed class TcpProxy : IAsyncDisposable
+public sealed class TcpProxy : LoopbackListener
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
     private readonly Action<long, bool, ReadOnlySpan<byte>>? _tap;
     private readonly ConcurrentDictionary<long, Pair> _open = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
-    private readonly Task _accepting;
     private long _nextId;
     private bool _cut;
     private int _refused;
@@ -27,16 +25,12 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <param name="targetPort">The loopback port to pipe to.</param>
     /// <param name="tap">Called with (connection id, true for client → target, bytes) for every chunk piped.</param>
     public TcpProxy(int targetPort, Action<long, bool, ReadOnlySpan<byte>>? tap = null)
+        : base(0)
     {
         _targetPort = targetPort;
         _tap = tap;
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = AcceptAsync();
+        StartAccepting();
     }
-
-    /// <summary>The port the proxy listens on, 127.0.0.1.</summary>
-    public int Port { get; }
 
     /// <summary>Connections refused while cut.</summary>
     public int Refused => Volatile.Read(ref _refused);
@@ -70,41 +64,13 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _accepting;
-        }
-        catch (OperationCanceledException)
-        {
-        }
+    protected override void OnAccepted(Socket connection) => _ = Task.Run(() => ConnectAsync(connection));
 
+    protected override void CloseConnections()
+    {
         foreach (var pair in _open.Values)
         {
             pair.Abort();
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ConnectAsync(client));
         }
     }
 
@@ -120,7 +86,7 @@ public sealed class TcpProxy : IAsyncDisposable
         client.NoDelay = true;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             await target.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _targetPort), timeout.Token);
         }
@@ -157,7 +123,7 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             while (true)
             {
-                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, Stopping);
                 if (read == 0)
                 {
                     to.Shutdown(SocketShutdown.Send);
@@ -168,7 +134,7 @@ public sealed class TcpProxy : IAsyncDisposable
                 var sent = 0;
                 while (sent < read)
                 {
-                    sent += await to.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None, _stop.Token);
+                    sent += await to.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None, Stopping);
                 }
             }
         }
