@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ZapiFunctions.Cli.Tests.Support;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
 
@@ -146,11 +147,13 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         await poison.CreateIfNotExistsAsync();
         await Main().CreateIfNotExistsAsync();
         await poison.SendMessageAsync(Envelope("M-1"));
-        var operations = new PoisonQueueOperations(Main(), poison);
+        var operations = new DeadLetterOperations(
+            Main(), poison, new DeadLetterStore(new TableClient(Storage.ConnectionString, "ZapiDeadLetters"), TimeProvider.System), QueueTimeToLive.Never);
 
         var ex = await Assert.ThrowsAsync<ReplayInterruptedException>(() => operations.ReplayAsync(null, CancellationToken.None));
 
         Assert.Contains("nothing was lost", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("simulated crash before delete", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, (await Main().GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }

@@ -105,7 +105,7 @@ public sealed class DeadLetterOperations(
 
                 await SendAsync(message.Body, cancellationToken);
                 await PoisonMessageReplay.DeleteCopiedAsync(
-                    poisonQueue, message, mainQueue.Name, replayed.Count, StorageFailure.Describe, cancellationToken);
+                    poisonQueue, message, mainQueue.Name, replayed.Count, cancellationToken);
 
                 if (row is not null)
                 {

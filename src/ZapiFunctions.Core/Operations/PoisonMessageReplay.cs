@@ -1,12 +1,13 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Operations;
 
 /// <summary>
-/// What both replays (<see cref="DeadLetterOperations"/> and <see cref="PoisonQueueOperations"/>) do with one poison
-/// message they received: hand it back untouched, or delete it once it is copied to the main queue. One place, so the
-/// lease and the "nothing was lost" message cannot drift apart between them.
+/// What a replay (<see cref="DeadLetterOperations"/>) does with one poison message it received: hand it back
+/// untouched, or delete it once it is copied to the main queue; the lease and the "nothing was lost" message live
+/// beside each other here.
 /// </summary>
 internal static class PoisonMessageReplay
 {
@@ -20,14 +21,13 @@ internal static class PoisonMessageReplay
     /// <summary>
     /// Deletes <paramref name="message"/>, already copied back to <paramref name="mainQueueName"/>; if that fails, throws
     /// <see cref="ReplayInterruptedException"/> saying it will reappear after <see cref="Lease"/> as a duplicate, with
-    /// <paramref name="reason"/>'s account of the failure and the count replayed before it.
+    /// the failure in one line and the count replayed before it.
     /// </summary>
     public static async Task DeleteCopiedAsync(
         QueueClient poisonQueue,
         QueueMessage message,
         string mainQueueName,
         int replayedBefore,
-        Func<Exception, string> reason,
         CancellationToken cancellationToken)
     {
         try
@@ -38,7 +38,7 @@ internal static class PoisonMessageReplay
         {
             throw new ReplayInterruptedException(
                 $"Message {message.MessageId} was copied back to {mainQueueName} but could not be deleted from {poisonQueue.Name} " +
-                $"({reason(ex)}). It will reappear in {poisonQueue.Name} in {Lease.TotalSeconds:0} s as a duplicate; nothing was lost. " +
+                $"({StorageFailure.Describe(ex)}). It will reappear in {poisonQueue.Name} in {Lease.TotalSeconds:0} s as a duplicate; nothing was lost. " +
                 $"{replayedBefore} message(s) were replayed before it.",
                 ex);
         }
