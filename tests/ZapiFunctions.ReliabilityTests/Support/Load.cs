@@ -19,7 +19,7 @@ public static class Load
         new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
+            Timeout = TimeSpan.FromSeconds(90), // beyond the longest enqueue deadline (Zapi__EnqueueTimeout, 1 min at most)
         };
 
     /// <summary>
