@@ -59,7 +59,7 @@ public sealed class QueueLifetimeSettingsTests
     [InlineData("DeadLettersTable", "dead-letters", "Zapi__DeadLettersTable ('dead-letters') is not a table name: use 3-63 letters and digits, starting with a letter.")]
     public void A_bad_value_is_one_line_naming_the_setting(string property, string value, string expected)
     {
-        var problems = StartupProblems.Find(Host(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["Zapi:" + property] = value }));
+        var problems = StartupProblems.Find(SettingsHost.Build(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["Zapi:" + property] = value }));
 
         Assert.Equal([expected], problems);
     }
@@ -69,7 +69,7 @@ public sealed class QueueLifetimeSettingsTests
     {
         var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", ["Zapi:DeliveriesQueue"] = string.Empty };
 
-        using var host = Host(settings);
+        using var host = SettingsHost.Build(settings);
         var options = host.GetRequiredService<IOptions<ZapiOptions>>().Value;
 
         Assert.Empty(StartupProblems.Find(host));
@@ -84,15 +84,5 @@ public sealed class QueueLifetimeSettingsTests
             .AddZapiOptions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .BuildServiceProvider();
         return services.GetRequiredService<IOptions<ZapiOptions>>().Value;
-    }
-
-    private static ServiceProvider Host(Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
-            .AddLogging()
-            .AddZapiIngest(configuration, TransportSecurity.Application)
-            .AddZapiErroredSends(configuration)
-            .BuildServiceProvider();
     }
 }

@@ -20,7 +20,7 @@ public sealed class SettingProblemsTests
     [InlineData("NotifyUrl", "http://hooks.example.test", "Zapi__NotifyUrl ('http://hooks.example.test') is not an https:// URL: use an absolute https:// URL (http:// only for a loopback address, for testing), or leave it empty to turn notifications off.")]
     public void A_bad_value_is_one_line_naming_the_setting_what_is_wrong_and_what_is_valid(string property, string value, string expected)
     {
-        var problems = StartupProblems.Find(Host(new() { ["AzureWebJobsStorage"] = Storage, ["Zapi:" + property] = value }));
+        var problems = StartupProblems.Find(SettingsHost.Build(new() { ["AzureWebJobsStorage"] = Storage, ["Zapi:" + property] = value }));
 
         Assert.Equal([expected], problems);
     }
@@ -28,7 +28,7 @@ public sealed class SettingProblemsTests
     [Fact]
     public void Every_problem_is_reported_at_once_one_line_each()
     {
-        var problems = StartupProblems.Find(Host(new()
+        var problems = StartupProblems.Find(SettingsHost.Build(new()
         {
             ["Zapi:MaxBodyBytes"] = "-5",
             ["Zapi:EnqueueTimeout"] = "soon",
@@ -50,7 +50,7 @@ public sealed class SettingProblemsTests
     [InlineData("DefaultEndpointsProtocol=https;AccountName=zapist;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;QueueEndpoint=not-a-url")]
     public void A_malformed_connection_string_is_named_and_never_printed(string connectionString)
     {
-        var problems = StartupProblems.Find(Host(new() { ["AzureWebJobsStorage"] = connectionString }));
+        var problems = StartupProblems.Find(SettingsHost.Build(new() { ["AzureWebJobsStorage"] = connectionString }));
 
         var problem = Assert.Single(problems);
         Assert.StartsWith("AzureWebJobsStorage is not a usable storage connection string (value not shown", problem, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class SettingProblemsTests
     [InlineData("AzureWebJobsStorage:queueServiceUri", "zapist.queue.core.windows.net", "AzureWebJobsStorage__queueServiceUri ('zapist.queue.core.windows.net') is not an https:// URL: use the account's queue endpoint, such as https://<account>.queue.core.windows.net.")]
     public void Identity_based_settings_are_checked_by_their_own_names(string key, string value, string expected)
     {
-        var problems = StartupProblems.Find(Host(new() { [key] = value }));
+        var problems = StartupProblems.Find(SettingsHost.Build(new() { [key] = value }));
 
         Assert.Equal([expected], problems);
     }
@@ -71,8 +71,8 @@ public sealed class SettingProblemsTests
     [Fact]
     public void Good_settings_report_nothing_and_registration_never_throws()
     {
-        Assert.Empty(StartupProblems.Find(Host(new() { ["AzureWebJobsStorage"] = Storage })));
-        Assert.Empty(StartupProblems.Find(Host(new() { ["AzureWebJobsStorage:accountName"] = "zapist" })));
+        Assert.Empty(StartupProblems.Find(SettingsHost.Build(new() { ["AzureWebJobsStorage"] = Storage })));
+        Assert.Empty(StartupProblems.Find(SettingsHost.Build(new() { ["AzureWebJobsStorage:accountName"] = "zapist" })));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class SettingProblemsTests
     {
         using var error = new StringWriter();
 
-        var failed = StartupProblems.Report(Host(new() { ["Zapi:MaxBodyBytes"] = "-5" }), error);
+        var failed = StartupProblems.Report(SettingsHost.Build(new() { ["Zapi:MaxBodyBytes"] = "-5" }), error);
 
         Assert.True(failed);
         var lines = error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
@@ -100,15 +100,5 @@ public sealed class SettingProblemsTests
         var problems = ZapiSettings.Problems(configuration);
 
         Assert.Equal(["Zapi__NotifyUrl"], problems.Select(p => p.Setting));
-    }
-
-    private static ServiceProvider Host(Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
-            .AddLogging()
-            .AddZapiIngest(configuration, TransportSecurity.Application)
-            .AddZapiErroredSends(configuration)
-            .BuildServiceProvider();
     }
 }

@@ -8,35 +8,25 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.Core.Tests.Privacy;
 
 /// <summary>Erasing one phone number from every store, against Azurite's Queue and Table services.</summary>
-public sealed class PersonalDataErasureTests : IAsyncLifetime
+public sealed class PersonalDataErasureTests : PrivacyStorageTests
 {
     private const string Phone = "5511987654321";
     private const string Other = "5521912345678";
     private const string Lid = "123456789012345@lid";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
-    private Azurite _azurite = null!;
-    private PrivacyStorage _storage = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _storage = new PrivacyStorage(_azurite);
-    }
-
-    public async Task DisposeAsync() => await _azurite.DisposeAsync();
 
     [Fact]
     public async Task Forget_removes_the_rows_dead_letters_and_queued_messages_of_one_phone_and_keeps_the_others()
     {
-        await _storage.RecordAsync(_time, "inst-a", "M-1", Phone);
-        await _storage.RecordAsync(_time, "inst-b", "M-2", Phone);
-        await _storage.RecordAsync(_time, "inst-a", "M-3", Other);
-        await _storage.DeadLetterAsync("zapi-errored-sends", "dl-1", Phone, _time.GetUtcNow());
-        await _storage.DeadLetterAsync("zapi-deliveries", "dl-2", Other, _time.GetUtcNow());
+        await Storage.RecordAsync(_time, "inst-a", "M-1", Phone);
+        await Storage.RecordAsync(_time, "inst-b", "M-2", Phone);
+        await Storage.RecordAsync(_time, "inst-a", "M-3", Other);
+        await Storage.DeadLetterAsync("zapi-errored-sends", "dl-1", Phone, _time.GetUtcNow());
+        await Storage.DeadLetterAsync("zapi-deliveries", "dl-2", Other, _time.GetUtcNow());
         await Send("zapi-deliveries", Phone, Other);
         await Send("zapi-errored-sends", Other, Phone);
-        await _storage.RawQueue("zapi-errored-sends").SendMessageAsync("not an envelope, written by hand");
+        await Storage.RawQueue("zapi-errored-sends").SendMessageAsync("not an envelope, written by hand");
         await Send("zapi-errored-sends-poison", Phone);
 
         // As a person types it: with +, spaces, parentheses and a hyphen.
@@ -52,13 +42,13 @@ public sealed class PersonalDataErasureTests : IAsyncLifetime
                 new ErasedStore("ZapiErroredSends", PersonalDataStore.ErroredSends, true, 2, 0),
             ],
             result.Stores);
-        Assert.Equal(["inst-a/M-3"], await PrivacyStorage.KeysAsync(_storage.ErroredSends));
-        Assert.Equal(["zapi-deliveries/dl-2"], await PrivacyStorage.KeysAsync(_storage.DeadLetters));
+        Assert.Equal(["inst-a/M-3"], await PrivacyStorage.KeysAsync(Storage.ErroredSends));
+        Assert.Equal(["zapi-deliveries/dl-2"], await PrivacyStorage.KeysAsync(Storage.DeadLetters));
 
         // What is left is visible again at once (released), not hidden until a lease runs out.
-        Assert.Equal([Other], await _storage.QueuedPhonesAsync("zapi-deliveries"));
-        Assert.Equal(["-", Other], await _storage.QueuedPhonesAsync("zapi-errored-sends"));
-        Assert.Empty(await _storage.QueuedPhonesAsync("zapi-errored-sends-poison"));
+        Assert.Equal([Other], await Storage.QueuedPhonesAsync("zapi-deliveries"));
+        Assert.Equal(["-", Other], await Storage.QueuedPhonesAsync("zapi-errored-sends"));
+        Assert.Empty(await Storage.QueuedPhonesAsync("zapi-errored-sends-poison"));
     }
 
     [Fact]
@@ -72,40 +62,40 @@ public sealed class PersonalDataErasureTests : IAsyncLifetime
         var result = await Erasure().ForgetAsync(Phone, dryRun: false, CancellationToken.None);
 
         Assert.Equal(7, result.Stores[0].Erased);
-        Assert.Equal(Enumerable.Repeat(Other, 63), await _storage.DrainPhonesAsync("zapi-deliveries"));
+        Assert.Equal(Enumerable.Repeat(Other, 63), await Storage.DrainPhonesAsync("zapi-deliveries"));
     }
 
     [Fact]
     public async Task Forget_matches_an_lid_id_and_not_the_same_digits_as_a_number()
     {
-        await _storage.RecordAsync(_time, "inst-a", "M-lid", Lid);
-        await _storage.RecordAsync(_time, "inst-a", "M-digits", "123456789012345");
-        await _storage.DeadLetterAsync("zapi-errored-sends", "dl-lid", Lid, _time.GetUtcNow());
+        await Storage.RecordAsync(_time, "inst-a", "M-lid", Lid);
+        await Storage.RecordAsync(_time, "inst-a", "M-digits", "123456789012345");
+        await Storage.DeadLetterAsync("zapi-errored-sends", "dl-lid", Lid, _time.GetUtcNow());
         await Send("zapi-errored-sends", Lid, "123456789012345");
 
         var result = await Erasure().ForgetAsync("123456789012345@LID", dryRun: false, CancellationToken.None);
 
         Assert.Equal(Lid, result.Phone);
         Assert.Equal(3, result.Total);
-        Assert.Equal(["inst-a/M-digits"], await PrivacyStorage.KeysAsync(_storage.ErroredSends));
-        Assert.Empty(await PrivacyStorage.KeysAsync(_storage.DeadLetters));
-        Assert.Equal(["123456789012345"], await _storage.QueuedPhonesAsync("zapi-errored-sends"));
+        Assert.Equal(["inst-a/M-digits"], await PrivacyStorage.KeysAsync(Storage.ErroredSends));
+        Assert.Empty(await PrivacyStorage.KeysAsync(Storage.DeadLetters));
+        Assert.Equal(["123456789012345"], await Storage.QueuedPhonesAsync("zapi-errored-sends"));
     }
 
     [Fact]
     public async Task A_dry_run_counts_and_deletes_nothing()
     {
-        await _storage.RecordAsync(_time, "inst-a", "M-1", Phone);
-        await _storage.DeadLetterAsync("zapi-errored-sends", "dl-1", Phone, _time.GetUtcNow());
+        await Storage.RecordAsync(_time, "inst-a", "M-1", Phone);
+        await Storage.DeadLetterAsync("zapi-errored-sends", "dl-1", Phone, _time.GetUtcNow());
         await Send("zapi-errored-sends", Phone, Other);
 
         var result = await Erasure().ForgetAsync(Phone, dryRun: true, CancellationToken.None);
 
         Assert.True(result.DryRun);
         Assert.Equal(3, result.Total);
-        Assert.Equal(["inst-a/M-1"], await PrivacyStorage.KeysAsync(_storage.ErroredSends));
-        Assert.Equal(["zapi-errored-sends/dl-1"], await PrivacyStorage.KeysAsync(_storage.DeadLetters));
-        Assert.Equal([Phone, Other], await _storage.QueuedPhonesAsync("zapi-errored-sends"));
+        Assert.Equal(["inst-a/M-1"], await PrivacyStorage.KeysAsync(Storage.ErroredSends));
+        Assert.Equal(["zapi-errored-sends/dl-1"], await PrivacyStorage.KeysAsync(Storage.DeadLetters));
+        Assert.Equal([Phone, Other], await Storage.QueuedPhonesAsync("zapi-errored-sends"));
     }
 
     [Fact]
@@ -128,23 +118,23 @@ public sealed class PersonalDataErasureTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => Erasure().ForgetAsync(phone, dryRun: false, CancellationToken.None));
 
         Assert.Contains("@lid", ex.Message, StringComparison.Ordinal);
-        Assert.Equal([Phone], await _storage.QueuedPhonesAsync("zapi-errored-sends"));
+        Assert.Equal([Phone], await Storage.QueuedPhonesAsync("zapi-errored-sends"));
     }
 
     private PersonalDataErasure Erasure()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _azurite.ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Azurite.ConnectionString })
             .Build();
         return PrivacyServiceCollectionExtensions.Erasure(
             PrivacyServiceCollectionExtensions.UndecodedQueueService(StorageConnection.From(configuration)),
-            new TableServiceClient(_azurite.ConnectionString),
+            new TableServiceClient(Azurite.ConnectionString),
             new ZapiOptions());
     }
 
     private async Task Send(string queue, params string[] phones)
     {
-        var client = _storage.Queue(queue);
+        var client = Storage.Queue(queue);
         await client.CreateIfNotExistsAsync();
         foreach (var phone in phones)
         {

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.ErroredSends;
+
+namespace ZapiFunctions.Core.Tests.Configuration;
+
+/// <summary>The app's services (ingest and errored sends) over in-memory settings, as the hosts register them.</summary>
+internal static class SettingsHost
+{
+    public static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection()
+            .AddLogging()
+            .AddZapiIngest(configuration, TransportSecurity.Application)
+            .AddZapiErroredSends(configuration)
+            .BuildServiceProvider();
+    }
+}
