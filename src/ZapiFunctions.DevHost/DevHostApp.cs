@@ -101,6 +101,8 @@ internal static class DevHostApp
         // Every method reaches the handler, which answers 405 itself, as under Functions.
         app.Map("/api/" + IngestRoutes.OnSend, (HttpContext context, OnSendHandler handler) =>
             handler.HandleAsync(context.Request, context.RequestAborted));
+        app.Map("/api/" + IngestRoutes.InstanceDelivery, (HttpContext context, string instanceId, OnSendHandler handler) =>
+            handler.HandleAsync(context.Request, instanceId, context.RequestAborted));
         app.MapDevHostHealth();
         return (app, settingsFile, hostJson);
     }

@@ -137,7 +137,7 @@ public sealed class PrivacyCommandTests : AzuriteSettingsTests
         await table.CreateIfNotExistsAsync();
         var callback = new DeliveryCallback(phone, "Z", messageId, instance, 1, DeliveryCallback.ExpectedType, "Phone number does not exist");
         await new ErroredSendLedger(table, new FakeTimeProvider(at)).RecordAsync(
-            callback, ErrorCatalog.Classify(callback.Error, null), "req-" + messageId, CancellationToken.None);
+            callback, ErrorCatalog.Classify(callback.Error, null), "req-" + messageId, at, CancellationToken.None);
     }
 
     private async Task DeadLetter(string id, string phone, DateTimeOffset at)

@@ -207,7 +207,7 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         await table.CreateIfNotExistsAsync();
         var ledger = new ErroredSendLedger(table, TimeProvider.System);
         var callback = new Core.Callbacks.DeliveryCallback("5511987654321", "Z", messageId, instance, 1, "DeliveryCallback", error);
-        await ledger.RecordAsync(callback, ErrorCatalog.Classify(error, null), requestId, CancellationToken.None);
+        await ledger.RecordAsync(callback, ErrorCatalog.Classify(error, null), requestId, DateTimeOffset.UtcNow, CancellationToken.None);
     }
 
     /// <summary>A poison queue whose delete fails, as if the tool died right after re-enqueueing.</summary>

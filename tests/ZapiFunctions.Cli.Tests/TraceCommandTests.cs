@@ -43,7 +43,7 @@ public sealed class TraceCommandTests : AzuriteSettingsTests
     {
         var time = new FakeTimeProvider(Received.AddSeconds(1));
         var ledger = new ErroredSendLedger(await Table(), time);
-        var record = await ledger.RecordAsync(Callback("M-2", "Phone number does not exist"), ErrorCatalog.Classify("Phone number does not exist", null), "req-1", CancellationToken.None);
+        var record = await ledger.RecordAsync(Callback("M-2", "Phone number does not exist"), ErrorCatalog.Classify("Phone number does not exist", null), "req-1", DateTimeOffset.UtcNow, CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(1));
         await ledger.MarkNotifiedAsync(record.Entity, CancellationToken.None);
         // Z-API reported it again; that callback is still waiting in the errored-sends queue.

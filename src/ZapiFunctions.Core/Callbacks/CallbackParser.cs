@@ -1,20 +1,25 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions.Core.Callbacks;
 
 /// <summary>
-/// Checks a request body against Z-API's documented DeliveryCallback shape and names the field at fault.
-/// Hand-checked on a <see cref="JsonDocument"/> rather than deserialized, so every error can say which field
-/// is missing or ill-typed; unknown fields are allowed (Z-API adds fields over time, e.g. errorCode in 2026).
+/// Reads a request body as a Z-API DeliveryCallback, tolerantly: we receive someone else's webhooks and senders treat a
+/// 4xx as final, so only what no real sender sends is refused (not UTF-8 JSON, not an object, another <c>type</c>, no
+/// identifier, a known field given twice). Read on a <see cref="JsonDocument"/> rather than deserialized, so each odd
+/// or missing field can be named; unknown fields are allowed (Z-API adds fields over time, e.g. errorCode in 2026).
 /// </summary>
 public static class CallbackParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
-    private static readonly string[] RequiredStrings = ["phone", "zaapId", "messageId", "instanceId"];
+    /// <summary>The fields whose value this reader takes: one of them given twice makes the body ambiguous.</summary>
+    private static readonly string[] KnownFields =
+        ["type", "phone", "zaapId", "messageId", "instanceId", "momment", "error", "errorCode", "customId"];
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
@@ -24,7 +29,7 @@ public static class CallbackParser
     /// <c>\ud800</c>), is malformed JSON whatever field it is in. A leading UTF-8 byte order mark is ignored, as RFC
     /// 8259 allows. Never throws.
     /// </summary>
-    public static CallbackParseResult Parse(ReadOnlyMemory<byte> body)
+    public static CallbackParseResult Parse(ReadOnlyMemory<byte> body, string? pathInstanceId = null)
     {
         if (body.Span.StartsWith(Utf8Bom))
         {
@@ -59,12 +64,18 @@ public static class CallbackParser
                     "character (an unpaired UTF-16 surrogate). Escape characters outside the Basic Multilingual Plane as a pair (\\uD83D\\uDE00), or send them as UTF-8.");
             }
 
-            return Parse(document.RootElement);
+            return Parse(document.RootElement, pathInstanceId);
         }
     }
 
-    /// <summary>Validates an already-parsed JSON value (e.g. the callback inside a queue envelope).</summary>
-    public static CallbackParseResult Parse(JsonElement root)
+    /// <summary>
+    /// Reads an already-parsed JSON value (e.g. the callback inside a queue envelope) as a tolerant reader: only an
+    /// object whose <c>type</c> is <c>DeliveryCallback</c> and that has an identifier (<c>messageId</c> or
+    /// <c>zaapId</c>) is required. Every other field is taken when usable and recorded as missing or odd when not, so
+    /// a real callback is never refused for a field the sender left out. <paramref name="pathInstanceId"/>, the id in
+    /// a per-instance URL, fills a missing <c>instanceId</c>.
+    /// </summary>
+    public static CallbackParseResult Parse(JsonElement root, string? pathInstanceId = null)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -72,99 +83,166 @@ public static class CallbackParser
                 CallbackRejection.MalformedJson, null, $"The body must be a JSON object, not {Describe(root.ValueKind)}.");
         }
 
-        // Decide on `type` first: a misconfigured URL receives other Z-API webhooks with other shapes.
-        if (ReadRequiredString(root, "type", out var type) is { } typeProblem)
+        if (FindRepeatedField(root) is { } repeated)
         {
-            return typeProblem;
+            return CallbackParseResult.Rejected(
+                CallbackRejection.AmbiguousField,
+                repeated,
+                $"Field \"{repeated}\" is given more than once; send each field once, since readers disagree on which value counts.");
         }
 
+        // Decide on `type` first: a misconfigured URL receives other Z-API webhooks with other shapes.
+        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind == JsonValueKind.Null)
+        {
+            return CallbackParseResult.Rejected(
+                CallbackRejection.MissingField,
+                "type",
+                $"Field \"type\" is required: a Z-API \"On send\" callback has type \"{DeliveryCallback.ExpectedType}\".");
+        }
+
+        if (typeElement.ValueKind != JsonValueKind.String)
+        {
+            return CallbackParseResult.Rejected(
+                CallbackRejection.InvalidField, "type", $"Field \"type\" must be a string, not {Describe(typeElement.ValueKind)}.");
+        }
+
+        var type = typeElement.GetString()!;
         if (!string.Equals(type, DeliveryCallback.ExpectedType, StringComparison.Ordinal))
         {
             return CallbackParseResult.Rejected(
                 CallbackRejection.UnexpectedType,
                 "type",
                 $"This endpoint receives only Z-API \"On send\" callbacks (type \"{DeliveryCallback.ExpectedType}\"), " +
-                $"but got type \"{type}\". Register this URL only as the instance's On send (delivery) webhook.");
+                $"but got type \"{LogText.Safe(type, 64)}\". Register this URL only as the instance's On send (delivery) webhook.",
+                type);
         }
 
-        var values = new string[RequiredStrings.Length];
-        for (var i = 0; i < RequiredStrings.Length; i++)
-        {
-            if (ReadRequiredString(root, RequiredStrings[i], out values[i]) is { } problem)
-            {
-                return problem;
-            }
-        }
-
-        if (!root.TryGetProperty("momment", out var momment) || momment.ValueKind == JsonValueKind.Null)
-        {
-            return Missing("momment");
-        }
-
-        if (momment.ValueKind != JsonValueKind.Number || !momment.TryGetInt64(out var mommentMs) || mommentMs < 0)
+        var missing = new List<string>(4);
+        var odd = new List<string>(2);
+        var messageId = ReadIdentifier(root, "messageId", missing, odd);
+        var zaapId = ReadIdentifier(root, "zaapId", missing, odd);
+        if (messageId is null && zaapId is null)
         {
             return CallbackParseResult.Rejected(
-                CallbackRejection.InvalidField,
-                "momment",
-                $"Field \"momment\" must be a non-negative integer (Unix time in milliseconds), not {Describe(momment.ValueKind)}.");
+                CallbackRejection.MissingField,
+                "messageId",
+                "A DeliveryCallback needs an identifier: \"messageId\" or \"zaapId\", a non-empty string.");
         }
 
-        if (ReadOptionalString(root, "error", out var error) is { } errorProblem)
-        {
-            return errorProblem;
-        }
-
-        if (ReadOptionalString(root, "errorCode", out var errorCode) is { } codeProblem)
-        {
-            return codeProblem;
-        }
+        var phone = ReadText(root, "phone", expected: true, missing, odd);
+        var bodyInstanceId = ReadText(root, "instanceId", expected: pathInstanceId is null, missing, odd);
+        var momment = ReadMomment(root, missing, odd);
+        var error = ReadText(root, "error", expected: false, missing, odd, keepEmpty: true);
+        var errorCode = ReadText(root, "errorCode", expected: false, missing, odd, keepEmpty: true);
+        var customId = ReadText(root, "customId", expected: false, missing, odd);
 
         return CallbackParseResult.Accepted(
-            new DeliveryCallback(values[0], values[1], values[2], values[3], mommentMs, type, error, errorCode));
+            new DeliveryCallback(phone, zaapId, messageId, bodyInstanceId ?? pathInstanceId, momment, type, error, errorCode, customId)
+            {
+                BodyInstanceId = bodyInstanceId,
+                PathInstanceId = pathInstanceId,
+                MissingFields = missing,
+                OddFields = odd,
+            });
     }
 
-    private static CallbackParseResult? ReadRequiredString(JsonElement root, string name, out string value)
+    private static string? FindRepeatedField(JsonElement root)
     {
-        value = string.Empty;
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        Span<bool> seen = stackalloc bool[KnownFields.Length];
+        foreach (var property in root.EnumerateObject())
         {
-            return Missing(name);
-        }
+            var index = Array.IndexOf(KnownFields, property.Name);
+            if (index < 0)
+            {
+                continue;
+            }
 
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return CallbackParseResult.Rejected(
-                CallbackRejection.InvalidField, name, $"Field \"{name}\" must be a string, not {Describe(element.ValueKind)}.");
-        }
+            if (seen[index])
+            {
+                return KnownFields[index];
+            }
 
-        value = element.GetString()!;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return CallbackParseResult.Rejected(
-                CallbackRejection.InvalidField, name, $"Field \"{name}\" must not be empty.");
+            seen[index] = true;
         }
 
         return null;
     }
 
-    private static CallbackParseResult? ReadOptionalString(JsonElement root, string name, out string? value)
+    /// <summary>An id: a non-empty string, or a number taken as its text (odd). Anything else counts as absent (odd).</summary>
+    private static string? ReadIdentifier(JsonElement root, string name, List<string> missing, List<string> odd)
     {
-        value = null;
         if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
+            missing.Add(name);
+            return null;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String when !string.IsNullOrWhiteSpace(element.GetString()):
+                return element.GetString();
+            case JsonValueKind.Number:
+                odd.Add(name);
+                return element.GetRawText();
+            default:
+                odd.Add(name);
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A text field: a string as sent; another scalar or a structure kept as its JSON text and counted odd; an empty
+    /// string counted odd and dropped unless <paramref name="keepEmpty"/> (an empty <c>error</c> still says the send
+    /// failed). An absent field is counted missing only when <paramref name="expected"/>.
+    /// </summary>
+    private static string? ReadText(
+        JsonElement root, string name, bool expected, List<string> missing, List<string> odd, bool keepEmpty = false)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            if (expected)
+            {
+                missing.Add(name);
+            }
+
             return null;
         }
 
         if (element.ValueKind != JsonValueKind.String)
         {
-            return CallbackParseResult.Rejected(
-                CallbackRejection.InvalidField,
-                name,
-                $"Field \"{name}\" must be a string when present, not {Describe(element.ValueKind)}.");
+            odd.Add(name);
+            return element.GetRawText();
         }
 
-        value = element.GetString();
-        return null;
+        var value = element.GetString()!;
+        if (value.Length == 0 && !keepEmpty)
+        {
+            odd.Add(name);
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>Unix milliseconds: a non-negative integer, or a string of digits (odd); anything else is dropped (odd).</summary>
+    private static long? ReadMomment(JsonElement root, List<string> missing, List<string> odd)
+    {
+        if (!root.TryGetProperty("momment", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            missing.Add("momment");
+            return null;
+        }
+
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var ms) && ms >= 0)
+        {
+            return ms;
+        }
+
+        odd.Add("momment");
+        return element.ValueKind == JsonValueKind.String
+            && long.TryParse(element.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : null;
     }
 
     /// <summary>Says where the body stops being UTF-8, and names UTF-16, the usual cause.</summary>
@@ -208,10 +286,6 @@ public static class CallbackParser
 
         return null;
     }
-
-    private static CallbackParseResult Missing(string name) =>
-        CallbackParseResult.Rejected(
-            CallbackRejection.MissingField, name, $"Field \"{name}\" is required in a DeliveryCallback.");
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

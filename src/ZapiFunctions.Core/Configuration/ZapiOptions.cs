@@ -60,9 +60,13 @@ public sealed class ZapiOptions
     /// </summary>
     public string? AllowedInstanceIds { get; set; }
 
-    /// <summary>Largest request body accepted, in bytes. A DeliveryCallback is a few hundred bytes.</summary>
-    [Range(256, 4 * 1024 * 1024)]
-    public int MaxBodyBytes { get; set; } = 64 * 1024;
+    /// <summary>
+    /// Largest request body accepted, in bytes. A DeliveryCallback is a few hundred bytes; the maximum is what always
+    /// fits one queue message (<see cref="QueueMessageLimit.MaxCallbackBytes"/>), so a body that passes is one that
+    /// can be stored, and a larger one gets a 413 rather than a 503 no retry could fix.
+    /// </summary>
+    [Range(256, QueueMessageLimit.MaxCallbackBytes)]
+    public int MaxBodyBytes { get; set; } = QueueMessageLimit.MaxCallbackBytes;
 
     /// <summary>
     /// Refuse plain-HTTP requests from non-loopback callers. Z-API only calls HTTPS URLs, so a plain-HTTP

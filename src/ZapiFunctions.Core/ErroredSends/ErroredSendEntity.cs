@@ -4,8 +4,9 @@ using Azure.Data.Tables;
 namespace ZapiFunctions.Core.ErroredSends;
 
 /// <summary>
-/// One row of the <c>ZapiErroredSends</c> table: one failed message (partition = instanceId, row = messageId, or
-/// zaapId when there is none), however often Z-API reported it.
+/// One row of the <c>ZapiErroredSends</c> table: one failed message (partition = instanceId, or
+/// <see cref="TableKeys.NoInstance"/> when the callback named none; row = messageId, or zaapId when there is none;
+/// both through <see cref="TableKeys.Encode"/>), however often Z-API reported it.
 /// </summary>
 public sealed class ErroredSendEntity : ITableEntity
 {
@@ -23,6 +24,12 @@ public sealed class ErroredSendEntity : ITableEntity
 
     public string ZaapId { get; set; } = string.Empty;
 
+    /// <summary>The team's own id from the send call (<c>customId</c>), when it set one: how it asks about an order.</summary>
+    public string? CustomId { get; set; }
+
+    /// <summary>The id in the per-instance URL the callback came to, when it came to one.</summary>
+    public string? PathInstanceId { get; set; }
+
     /// <summary>The destination, in full: the team needs it to act. Logs carry it masked only.</summary>
     public string Phone { get; set; } = string.Empty;
 
@@ -37,7 +44,7 @@ public sealed class ErroredSendEntity : ITableEntity
 
     public string Advice { get; set; } = string.Empty;
 
-    /// <summary>Z-API's event time of the latest occurrence, Unix milliseconds.</summary>
+    /// <summary>The event time of the latest occurrence, Unix milliseconds: the callback's <c>momment</c>, else when it was received.</summary>
     public long Momment { get; set; }
 
     public DateTimeOffset FirstSeen { get; set; }

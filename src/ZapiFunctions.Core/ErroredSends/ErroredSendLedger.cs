@@ -26,16 +26,22 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
         table.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>
-    /// Adds one occurrence of <paramref name="callback"/> reported by ingest request <paramref name="requestId"/>.
-    /// A second call for the same request (a queue redelivery) changes nothing.
+    /// Adds one occurrence of <paramref name="callback"/> reported by ingest request <paramref name="requestId"/>,
+    /// received at <paramref name="receivedAt"/> (its event time when the callback has no <c>momment</c>). One row per
+    /// instance (<see cref="TableKeys.NoInstance"/> when the callback names none) and message id (<c>messageId</c>,
+    /// else <c>zaapId</c>). A second call for the same request (a queue redelivery) changes nothing.
     /// </summary>
     public async Task<LedgerRecord> RecordAsync(
-        DeliveryCallback callback, ErrorClassification classification, string requestId, CancellationToken cancellationToken)
+        DeliveryCallback callback,
+        ErrorClassification classification,
+        string requestId,
+        DateTimeOffset receivedAt,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
         ArgumentNullException.ThrowIfNull(classification);
-        var partitionKey = TableKeys.Encode(callback.InstanceId);
-        var rowKey = TableKeys.Encode(string.IsNullOrWhiteSpace(callback.MessageId) ? callback.ZaapId : callback.MessageId);
+        var partitionKey = TableKeys.Encode(callback.InstanceId ?? TableKeys.NoInstance);
+        var rowKey = TableKeys.Encode(callback.Id);
 
         // Most failures are reported once: try the insert first, and read only when the row already exists.
         ErroredSendEntity? existing = null;
@@ -52,7 +58,7 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
                     FirstRequestId = requestId,
                     Occurrences = 1,
                 };
-                Apply(entity, callback, classification, requestId, now);
+                Apply(entity, callback, classification, requestId, receivedAt, now);
                 try
                 {
                     var added = await table.AddEntityAsync(entity, cancellationToken);
@@ -79,7 +85,7 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
             }
 
             existing.Occurrences++;
-            Apply(existing, callback, classification, requestId, now);
+            Apply(existing, callback, classification, requestId, receivedAt, now);
             try
             {
                 var updated = await table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -135,22 +141,50 @@ public sealed class ErroredSendLedger(TableClient table, TimeProvider time)
     }
 
     private static void Apply(
-        ErroredSendEntity entity, DeliveryCallback callback, ErrorClassification classification, string requestId, DateTimeOffset now)
+        ErroredSendEntity entity,
+        DeliveryCallback callback,
+        ErrorClassification classification,
+        string requestId,
+        DateTimeOffset receivedAt,
+        DateTimeOffset now)
     {
-        entity.InstanceId = callback.InstanceId;
-        entity.MessageId = callback.MessageId;
-        entity.ZaapId = callback.ZaapId;
-        entity.Phone = callback.Phone;
-        entity.Error = callback.Error;
-        entity.ErrorCode = callback.ErrorCode;
+        entity.InstanceId = Column(callback.InstanceId) ?? string.Empty;
+        entity.PathInstanceId = Column(callback.PathInstanceId);
+        entity.MessageId = Column(callback.MessageId) ?? string.Empty;
+        entity.ZaapId = Column(callback.ZaapId) ?? string.Empty;
+        entity.CustomId = Column(callback.CustomId);
+        entity.Phone = Column(callback.Phone) ?? string.Empty;
+        entity.Error = Column(callback.Error);
+        entity.ErrorCode = Column(callback.ErrorCode);
         entity.Category = classification.Category;
         entity.Retryable = classification.Retryable;
         entity.Advice = classification.Advice;
-        entity.Momment = callback.Momment;
+        entity.Momment = callback.EventTime(receivedAt);
         entity.LastSeen = now;
         entity.LastRequestId = requestId;
         var counted = entity.CountedRequestIds.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         entity.CountedRequestIds = string.Join(' ', counted.Append(requestId).TakeLast(RememberedRequests));
+    }
+
+    /// <summary>
+    /// A sender's text as a column: a table string holds at most 32K characters, so a longer one is cut (with the
+    /// text element kept whole) rather than failing the row on every try.
+    /// </summary>
+    private static string? Column(string? value)
+    {
+        const int max = 16 * 1024;
+        if (value is null || value.Length <= max)
+        {
+            return value;
+        }
+
+        var cut = max;
+        if (char.IsHighSurrogate(value[cut - 1]))
+        {
+            cut--;
+        }
+
+        return string.Concat(value.AsSpan(0, cut), "…");
     }
 
     /// <summary>A redelivery of a request this row already counted (rows written before the list existed: first or last).</summary>

@@ -57,7 +57,7 @@ public sealed partial class ErroredSendProcessor(
     private async Task<ErroredSendOutcome> ProcessAsync(
         CallbackEnvelope envelope, long dequeueCount, Activity? activity, CancellationToken cancellationToken)
     {
-        var parsed = CallbackParser.Parse(envelope.Callback);
+        var parsed = CallbackParser.Parse(envelope.Callback, envelope.PathInstanceId);
         if (parsed.Callback is not { } callback)
         {
             throw new InvalidEnvelopeException($"The envelope's callback is not a valid DeliveryCallback: {parsed.Detail}");
@@ -66,22 +66,25 @@ public sealed partial class ErroredSendProcessor(
         if (!callback.IsError)
         {
             throw new InvalidEnvelopeException(
-                $"Message {callback.MessageId} has no error: successful sends belong on the deliveries queue, not here.");
+                $"Message {LogText.Safe(callback.Id)} has no error: successful sends belong on the deliveries queue, not here.");
         }
 
         var classification = ErrorCatalog.Classify(callback.Error, callback.ErrorCode);
         activity?.SetTag("zapi.instance_id", callback.InstanceId);
         activity?.SetTag("zapi.message_id", callback.MessageId);
+        activity?.SetTag("zapi.zaap_id", callback.ZaapId);
+        activity?.SetTag("zapi.custom_id", callback.CustomId);
         activity?.SetTag("zapi.error.category", classification.Category);
 
-        var record = await ledger.RecordAsync(callback, classification, envelope.RequestId, cancellationToken);
+        var record = await ledger.RecordAsync(callback, classification, envelope.RequestId, envelope.ReceivedAt, cancellationToken);
         var entity = record.Entity;
         if (record.Counted)
         {
-            metrics.Recorded(classification.Category, callback.InstanceId);
-            var maskedPhone = PhoneMask.Mask(callback.Phone);
-            LogErroredSend(logger, callback.MessageId, callback.InstanceId, maskedPhone, classification.Category,
-                classification.Retryable, callback.Error ?? string.Empty, entity.Occurrences, dequeueCount, envelope.RequestId);
+            metrics.Recorded(classification.Category, callback.InstanceId ?? TableKeys.NoInstance);
+            var (id, instance, phone) = callback.Loggable();
+            var error = LogText.Safe(callback.Error, 256);
+            LogErroredSend(logger, id, instance, phone, classification.Category, classification.Retryable, error,
+                entity.Occurrences, dequeueCount, envelope.RequestId);
         }
 
         var notified = false;
@@ -92,7 +95,10 @@ public sealed partial class ErroredSendProcessor(
                 new ErroredSendNotification(
                     ErroredSendNotification.TypeName, callback.InstanceId, callback.MessageId, callback.ZaapId, callback.Phone,
                     callback.Error, callback.ErrorCode, classification.Category, classification.Retryable, classification.Advice,
-                    callback.Momment, entity.FirstSeen, envelope.RequestId),
+                    callback.EventTime(envelope.ReceivedAt), entity.FirstSeen, envelope.RequestId)
+                {
+                    CustomId = callback.CustomId,
+                },
                 cancellationToken);
             await ledger.MarkNotifiedAsync(entity, cancellationToken);
             notified = true;

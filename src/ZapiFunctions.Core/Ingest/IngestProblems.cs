@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ZapiFunctions.Core.Http;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Ingest;
 
@@ -31,6 +32,11 @@ internal static class IngestProblems
             $"The body exceeds {limit} bytes (Zapi__MaxBodyBytes). A DeliveryCallback is a few hundred bytes.",
             requestId);
 
+    public static IResult TooLargeToQueue(string requestId) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
+            $"The callback does not fit a Storage queue message ({QueueMessageLimit.Bytes} bytes once Base64-encoded). A DeliveryCallback is a few hundred bytes.",
+            requestId);
+
     public static IResult UnreadableBody(string requestId, int status) =>
         Problem(status is >= 400 and < 500 ? status : StatusCodes.Status400BadRequest, "unreadable-body", "Unreadable body",
             "The body could not be read to its end: it was shorter than its Content-Length, its chunked encoding was broken, or it arrived too slowly. Send the whole body in one request.",
@@ -43,9 +49,11 @@ internal static class IngestProblems
         Problem(StatusCodes.Status422UnprocessableEntity, "unexpected-callback-type", "Not a DeliveryCallback",
             detail, requestId, "type");
 
-    public static IResult InstanceNotAllowed(string requestId) =>
+    public static IResult InstanceNotAllowed(string requestId, bool noInstance) =>
         Problem(StatusCodes.Status403Forbidden, "instance-not-allowed", "Instance not allowed",
-            "This instanceId is not in the allow-list (Zapi__AllowedInstanceIds). Add it there or register this URL only on allowed instances.",
+            noInstance
+                ? "The callback names no instance, and Zapi__AllowedInstanceIds is set: register the per-instance URL (api/instance/<instanceId>/delivery) so the instance is known."
+                : "This instanceId is not in the allow-list (Zapi__AllowedInstanceIds). Add it there or register this URL only on allowed instances.",
             requestId, "instanceId");
 
     public static IResult Unavailable(string requestId, int retryAfterSeconds) =>

@@ -5,4 +5,10 @@ public static class IngestRoutes
 {
     /// <summary>The route under the Functions route prefix (<c>api</c> in host.json).</summary>
     public const string OnSend = "zapi/on-send";
+
+    /// <summary>
+    /// The per-instance route, the shape of Z-API's own registration example (<c>/instance/{id}/delivery</c>): the
+    /// id in the path fills a callback's missing <c>instanceId</c>.
+    /// </summary>
+    public const string InstanceDelivery = "instance/{instanceId}/delivery";
 }

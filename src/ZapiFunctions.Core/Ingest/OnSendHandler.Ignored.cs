@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using ZapiFunctions.Core.Callbacks;
+using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions.Core.Ingest;
 
@@ -14,10 +15,14 @@ public sealed partial class OnSendHandler
 
     private Ok<IngestAccepted> Ignore(string requestId, DeliveryCallback callback, Activity? activity)
     {
-        _metrics.Received(IgnoredStatus, "delivered");
+        _metrics.Received(IgnoredStatus, "delivered", callback);
         activity?.SetTag("zapi.outcome", IgnoredStatus);
         activity?.SetTag("zapi.reason", "delivered");
-        LogIgnored(_logger, requestId, callback.MessageId, callback.InstanceId);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var (id, instance, _) = callback.Loggable();
+            LogIgnored(_logger, requestId, id, instance);
+        }
         return TypedResults.Ok(new IngestAccepted(IgnoredStatus, requestId));
     }
 

@@ -13,7 +13,7 @@ using ZapiFunctions.Core.Telemetry;
 namespace ZapiFunctions.Core.Ingest;
 
 /// <summary>
-/// The ingest contract (design.md, "Ingest"): validate a Z-API "On send" callback and answer 2xx only once it is
+/// The ingest contract (docs/contract.md): read a Z-API "On send" callback tolerantly and answer 2xx only once it is
 /// durably queued. Host-agnostic: runs under Azure Functions' ASP.NET Core integration, the DevHost and tests.
 /// </summary>
 public sealed partial class OnSendHandler
@@ -44,27 +44,38 @@ public sealed partial class OnSendHandler
         _logger = logger;
     }
 
-    /// <summary>Handles one request; never throws for a bad request or a storage failure.</summary>
-    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Handles one request to the shared URL; never throws for a bad request or a storage failure.</summary>
+    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        HandleAsync(request, pathInstanceId: null, cancellationToken);
+
+    /// <summary>
+    /// Handles one request; <paramref name="pathInstanceId"/> is the id in a per-instance URL
+    /// (<see cref="IngestRoutes.InstanceDelivery"/>), null for the shared one. Never throws for a bad request or a
+    /// storage failure.
+    /// </summary>
+    public async Task<IResult> HandleAsync(HttpRequest request, string? pathInstanceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var activity = ZapiTelemetry.Source.StartActivity("zapi.ingest");
         var requestId = Guid.CreateVersion7().ToString("N");
         activity?.SetTag("zapi.request_id", requestId);
+        pathInstanceId = string.IsNullOrWhiteSpace(pathInstanceId) ? null : pathInstanceId;
 
         if (!HttpMethods.IsPost(request.Method))
         {
-            return Reject("method", IngestProblems.MethodNotAllowed(requestId, request.Method), activity);
+            return Reject("method", IngestProblems.MethodNotAllowed(requestId, request.Method), activity,
+                $"method {LogText.Safe(request.Method, 16)}; only POST is accepted");
         }
 
         if (_options.RequireHttps && !request.IsHttps && !IsLoopback(request.HttpContext.Connection.RemoteIpAddress))
         {
-            return Reject("https", IngestProblems.HttpsRequired(requestId), activity);
+            return Reject("https", IngestProblems.HttpsRequired(requestId), activity, "plain HTTP from a non-loopback address");
         }
 
         if (!IsJson(request.ContentType))
         {
-            return Reject("media-type", IngestProblems.UnsupportedMediaType(requestId, request.ContentType), activity);
+            return Reject("media-type", IngestProblems.UnsupportedMediaType(requestId, request.ContentType), activity,
+                $"Content-Type '{LogText.Safe(request.ContentType ?? "(none)", 64)}' is not JSON");
         }
 
         ReadOnlyMemory<byte>? body;
@@ -84,22 +95,29 @@ public sealed partial class OnSendHandler
 
         if (body is null)
         {
-            return Reject("too-large", IngestProblems.TooLarge(requestId, _options.MaxBodyBytes), activity);
+            return Reject("too-large", IngestProblems.TooLarge(requestId, _options.MaxBodyBytes), activity,
+                $"body over {_options.MaxBodyBytes} bytes (Zapi__MaxBodyBytes)");
         }
 
-        var parsed = CallbackParser.Parse(body.Value);
+        var parsed = CallbackParser.Parse(body.Value, pathInstanceId);
         if (parsed.Callback is not { } callback)
         {
-            return Reject(ReasonOf(parsed.Rejection), ProblemFor(parsed, requestId), activity, parsed.Detail);
+            return Reject(ReasonOf(parsed.Rejection), ProblemFor(parsed, requestId), activity, parsed.Detail!,
+                parsed.Rejection == CallbackRejection.UnexpectedType ? WebhookTypes.MetricValue(parsed.Type) : null);
         }
 
         activity?.SetTag("zapi.instance_id", callback.InstanceId);
         activity?.SetTag("zapi.message_id", callback.MessageId);
-        if (_allowedInstances.Count > 0 && !_allowedInstances.Contains(callback.InstanceId))
+        activity?.SetTag("zapi.zaap_id", callback.ZaapId);
+        activity?.SetTag("zapi.custom_id", callback.CustomId);
+        activity?.SetTag("zapi.path_instance_id", callback.PathInstanceId);
+        if (!InstanceAllowed(callback))
         {
-            return Reject("instance-not-allowed", IngestProblems.InstanceNotAllowed(requestId), activity, callback.InstanceId);
+            return Reject("instance-not-allowed", IngestProblems.InstanceNotAllowed(requestId, callback.InstanceId is null), activity,
+                $"instance {LogText.Safe(callback.BodyInstanceId ?? "(none)")} (URL: {LogText.Safe(callback.PathInstanceId ?? "(none)")})");
         }
 
+        ReportShape(requestId, callback, activity);
         if (!callback.IsError && !_options.StoresDeliveries())
         {
             return Ignore(requestId, callback, activity);
@@ -107,7 +125,14 @@ public sealed partial class OnSendHandler
 
         var queueName = callback.IsError ? _options.ErroredSendsQueue : _options.DeliveriesQueue;
         activity?.SetTag("zapi.queue", queueName);
-        var message = EnvelopeWriter.Write(_time.GetUtcNow(), requestId, ZapiTelemetry.TraceParent(activity), body.Value.Span);
+        var message = EnvelopeWriter.Write(
+            _time.GetUtcNow(), requestId, ZapiTelemetry.TraceParent(activity), body.Value.Span, callback);
+        if (QueueMessageLimit.EncodedLength(message) > QueueMessageLimit.Bytes)
+        {
+            // Retrying cannot make it fit, so this is a 413, never a 503 that looks like an outage.
+            return Reject("too-large", IngestProblems.TooLargeToQueue(requestId), activity,
+                $"envelope of {message.ToMemory().Length} bytes does not fit a queue message once Base64-encoded", shape: callback);
+        }
 
         var started = _time.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -121,30 +146,73 @@ public sealed partial class OnSendHandler
 #pragma warning restore CA1031
         {
             _metrics.Enqueued(queueName, succeeded: false, _time.GetElapsedTime(started));
-            _metrics.Received("unavailable", "queue-unavailable");
+            _metrics.Received("unavailable", "queue-unavailable", callback);
             activity?.SetTag("zapi.outcome", "unavailable");
             activity?.SetTag("zapi.reason", "queue-unavailable");
             activity?.SetStatus(ActivityStatusCode.Error, $"queue-unavailable: could not enqueue on {queueName} ({StorageFailure.Describe(ex)})");
-            LogEnqueueFailed(_logger, ex, requestId, queueName, callback.MessageId);
+            var (id, _, _) = callback.Loggable();
+            LogEnqueueFailed(_logger, ex, requestId, queueName, id);
             return IngestProblems.Unavailable(requestId, RetryAfterSeconds);
         }
 
         _metrics.Enqueued(queueName, succeeded: true, _time.GetElapsedTime(started));
         var reason = callback.IsError ? "errored" : "delivered";
-        _metrics.Received("enqueued", reason);
+        _metrics.Received("enqueued", reason, callback);
         activity?.SetTag("zapi.outcome", "enqueued");
         activity?.SetTag("zapi.reason", reason);
-        var maskedPhone = PhoneMask.Mask(callback.Phone);
-        LogEnqueued(_logger, requestId, callback.MessageId, callback.InstanceId, maskedPhone, queueName);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var (id, instance, phone) = callback.Loggable();
+            LogEnqueued(_logger, requestId, id, instance, phone, queueName);
+        }
         return TypedResults.Ok(new IngestAccepted("enqueued", requestId));
     }
 
-    private IResult Reject(string reason, IResult problem, Activity? activity, string? detail = null)
+    /// <summary>
+    /// With an allow-list, every instance id the request names (the body's and the URL's) must be on it, and a
+    /// callback that names none cannot show it is allowed.
+    /// </summary>
+    private bool InstanceAllowed(DeliveryCallback callback) =>
+        _allowedInstances.Count == 0
+        || (callback.InstanceId is not null
+            && (callback.BodyInstanceId is null || _allowedInstances.Contains(callback.BodyInstanceId))
+            && (callback.PathInstanceId is null || _allowedInstances.Contains(callback.PathInstanceId)));
+
+    /// <summary>Tags, and logs once, a callback that lacked fields or whose URL named another instance.</summary>
+    private void ReportShape(string requestId, DeliveryCallback callback, Activity? activity)
     {
-        _metrics.Received("rejected", reason);
+        if (callback.InstanceSource == InstanceSources.Mismatch && _logger.IsEnabled(LogLevel.Warning))
+        {
+            var (id, instance, _) = callback.Loggable();
+            var pathInstance = LogText.Safe(callback.PathInstanceId);
+            LogInstanceMismatch(_logger, requestId, id, pathInstance, instance);
+        }
+
+        if (!callback.IsComplete)
+        {
+            activity?.SetTag("zapi.fields", "incomplete");
+        }
+
+        if (!callback.IsComplete && _logger.IsEnabled(LogLevel.Information))
+        {
+            var (id, instance, phone) = callback.Loggable();
+            var missingFields = string.Join(", ", callback.MissingFields);
+            var oddFields = string.Join(", ", callback.OddFields);
+            LogIncomplete(_logger, requestId, id, instance, phone, missingFields, oddFields);
+        }
+    }
+
+    private IResult Reject(
+        string reason, IResult problem, Activity? activity, string detail, string? callbackType = null, DeliveryCallback? shape = null)
+    {
+        _metrics.Rejected(reason, callbackType, shape);
         activity?.SetTag("zapi.outcome", "rejected");
         activity?.SetTag("zapi.reason", reason);
-        LogRejected(_logger, (problem as IStatusCodeHttpResult)?.StatusCode ?? 0, reason, detail ?? string.Empty);
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            var safeDetail = LogText.Safe(detail, 256);
+            LogRejected(_logger, (problem as IStatusCodeHttpResult)?.StatusCode ?? 0, reason, safeDetail);
+        }
         return problem;
     }
 
@@ -155,6 +223,8 @@ public sealed partial class OnSendHandler
             requestId, "missing-field", "Missing field", parsed.Detail!, parsed.Field),
         CallbackRejection.InvalidField => IngestProblems.BadRequest(
             requestId, "invalid-field", "Invalid field", parsed.Detail!, parsed.Field),
+        CallbackRejection.AmbiguousField => IngestProblems.BadRequest(
+            requestId, "ambiguous-field", "Field given twice", parsed.Detail!, parsed.Field),
         _ => IngestProblems.BadRequest(requestId, "malformed-json", "Malformed JSON", parsed.Detail!, null),
     };
 
@@ -163,6 +233,7 @@ public sealed partial class OnSendHandler
         CallbackRejection.UnexpectedType => "unexpected-type",
         CallbackRejection.MissingField => "missing-field",
         CallbackRejection.InvalidField => "invalid-field",
+        CallbackRejection.AmbiguousField => "ambiguous-field",
         _ => "malformed",
     };
 
@@ -216,6 +287,16 @@ public sealed partial class OnSendHandler
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Callback rejected with {Status} ({Reason}): {Detail}")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string detail);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information,
+        Message = "Callback {MessageId} from instance {InstanceId} to {Phone} is incomplete, kept as received: missing [{Missing}], odd [{Odd}] (request {RequestId})")]
+    private static partial void LogIncomplete(
+        ILogger logger, string requestId, string messageId, string instanceId, string phone, string missing, string odd);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+        Message = "Callback {MessageId} was posted to the URL of instance {PathInstanceId} but its body says instance {InstanceId}; stored under the body's id with both recorded: check which URL that instance is registered with (request {RequestId})")]
+    private static partial void LogInstanceMismatch(
+        ILogger logger, string requestId, string messageId, string pathInstanceId, string instanceId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error,
         Message = "Could not enqueue callback {MessageId} on {Queue}; answered 503 (request {RequestId})")]

@@ -14,7 +14,7 @@ namespace ZapiFunctions.Core.Queueing;
 /// W3C traceparent of the ingest activity (a new valid one when nothing traced the request), so processing continues
 /// the ingest's trace. Always written; absent only in messages from builds before it was.
 /// </param>
-/// <param name="Callback">The callback as received, unknown fields included.</param>
+/// <param name="Callback">The callback as received, byte for byte, unknown fields included.</param>
 public sealed record CallbackEnvelope(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("version")] int Version,
@@ -28,4 +28,19 @@ public sealed record CallbackEnvelope(
 
     /// <summary>The version this code writes.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>
+    /// The instance id of the per-instance URL the callback was posted to (<c>api/instance/{id}/delivery</c>); absent
+    /// for the shared URL. It fills a callback's missing <c>instanceId</c> when the message is processed.
+    /// </summary>
+    [JsonPropertyName("pathInstanceId")]
+    public string? PathInstanceId { get; init; }
+
+    /// <summary>Expected fields the callback lacked (absent or null); absent when it had them all.</summary>
+    [JsonPropertyName("missingFields")]
+    public IReadOnlyList<string>? MissingFields { get; init; }
+
+    /// <summary>Fields of an unexpected type or value; absent when there were none.</summary>
+    [JsonPropertyName("oddFields")]
+    public IReadOnlyList<string>? OddFields { get; init; }
 }

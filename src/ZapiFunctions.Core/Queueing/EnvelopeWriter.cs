@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using ZapiFunctions.Core.Callbacks;
 
 namespace ZapiFunctions.Core.Queueing;
 
@@ -9,9 +10,16 @@ namespace ZapiFunctions.Core.Queueing;
 /// </summary>
 public static class EnvelopeWriter
 {
-    /// <summary>Builds the UTF-8 JSON envelope around an already-validated callback body.</summary>
+    /// <summary>
+    /// Builds the UTF-8 JSON envelope around an already-validated callback body; <paramref name="parsed"/>, when
+    /// given, adds what the reader found: the per-instance URL's id and the missing or odd fields.
+    /// </summary>
     public static BinaryData Write(
-        DateTimeOffset receivedAt, string requestId, string? traceParent, ReadOnlySpan<byte> rawCallback)
+        DateTimeOffset receivedAt,
+        string requestId,
+        string? traceParent,
+        ReadOnlySpan<byte> rawCallback,
+        DeliveryCallback? parsed = null)
     {
         var buffer = new ArrayBufferWriter<byte>(rawCallback.Length + 256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -26,12 +34,35 @@ public static class EnvelopeWriter
                 writer.WriteString("traceParent", traceParent);
             }
 
+            if (parsed?.PathInstanceId is { } pathInstanceId)
+            {
+                writer.WriteString("pathInstanceId", pathInstanceId);
+            }
+
+            WriteList(writer, "missingFields", parsed?.MissingFields);
+            WriteList(writer, "oddFields", parsed?.OddFields);
             writer.WritePropertyName("callback");
             writer.WriteRawValue(TrimBom(rawCallback), skipInputValidation: true);
             writer.WriteEndObject();
         }
 
         return new BinaryData(buffer.WrittenMemory);
+    }
+
+    private static void WriteList(Utf8JsonWriter writer, string name, IReadOnlyList<string>? values)
+    {
+        if (values is not { Count: > 0 })
+        {
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static ReadOnlySpan<byte> TrimBom(ReadOnlySpan<byte> json) =>

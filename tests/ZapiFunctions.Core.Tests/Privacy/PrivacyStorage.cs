@@ -31,7 +31,7 @@ internal sealed class PrivacyStorage(Azurite azurite)
         await ErroredSends.CreateIfNotExistsAsync();
         var callback = new DeliveryCallback(phone, "Z-" + messageId, messageId, instance, 1, DeliveryCallback.ExpectedType, "Phone number does not exist");
         await new ErroredSendLedger(ErroredSends, time).RecordAsync(
-            callback, ErrorCatalog.Classify(callback.Error, null), requestId + "-" + messageId, CancellationToken.None);
+            callback, ErrorCatalog.Classify(callback.Error, null), requestId + "-" + messageId, time.GetUtcNow(), CancellationToken.None);
     }
 
     /// <summary>Adds <paramref name="count"/> rows of one instance last seen at <paramref name="lastSeen"/> (transactions of 100).</summary>
