@@ -19,10 +19,10 @@ param allowedInstanceIds string = ''
 @description('Your HTTPS endpoint told about each new failed send (Zapi__NotifyUrl); empty turns it off.')
 param notifyUrl string = ''
 
-@description('Largest callback body accepted, bytes (Zapi__MaxBodyBytes).')
+@description('Largest callback body accepted, bytes (Zapi__MaxBodyBytes); at most 48000, what always fits one queue message.')
 @minValue(256)
-@maxValue(4194304)
-param maxBodyBytes int = 65536
+@maxValue(48000)
+param maxBodyBytes int = 48000
 
 @description('Deadline of one queue write before answering 503 (Zapi__EnqueueTimeout).')
 param enqueueTimeout string = '00:00:05'

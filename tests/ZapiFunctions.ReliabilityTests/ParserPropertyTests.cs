@@ -6,14 +6,16 @@ using System.Text.Unicode;
 using CsCheck;
 using Xunit.Abstractions;
 using ZapiFunctions.Core.Callbacks;
+using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.ReliabilityTests.Support;
 
 namespace ZapiFunctions.ReliabilityTests;
 
 /// <summary>
 /// Property-based tests (CsCheck) of <see cref="CallbackParser"/>: whatever the bytes, it never throws and answers
-/// either a valid callback or a rejection that says why; valid callbacks of every shape are accepted with their
-/// values; each kind of bad body gets its rejection. Iterations are fixed, so the time is bounded.
+/// either a valid callback or a rejection that says why; a body is accepted exactly when it has <c>type</c>
+/// DeliveryCallback and an identifier, whatever else it lacks, and its envelope keeps it byte for byte; each kind of
+/// bad body gets its rejection. Iterations are fixed, so the time is bounded.
 /// </summary>
 public sealed class ParserPropertyTests(ITestOutputHelper output, Figures figures) : IClassFixture<Figures>
 {
@@ -39,7 +41,7 @@ public sealed class ParserPropertyTests(ITestOutputHelper output, Figures figure
                 else
                 {
                     Assert.False(string.IsNullOrWhiteSpace(result.Detail));
-                    Assert.Equal(result.Rejection is CallbackRejection.MissingField or CallbackRejection.InvalidField or CallbackRejection.UnexpectedType, result.Field is not null);
+                    Assert.Equal(result.Rejection is CallbackRejection.MissingField or CallbackRejection.InvalidField or CallbackRejection.UnexpectedType or CallbackRejection.AmbiguousField, result.Field is not null);
                 }
             },
             iter: iterations,
@@ -65,9 +67,11 @@ public sealed class ParserPropertyTests(ITestOutputHelper output, Figures figure
                 Assert.True(result.Callback is not null, result.Detail);
                 var (callback, expected) = (result.Callback!, valid.Expected);
                 Assert.Equal(
-                    (expected.Phone, expected.ZaapId, expected.MessageId, expected.InstanceId, expected.Momment, expected.Error, expected.ErrorCode),
-                    (callback.Phone, callback.ZaapId, callback.MessageId, callback.InstanceId, callback.Momment, callback.Error, callback.ErrorCode));
+                    (expected.Phone, expected.ZaapId, expected.MessageId, expected.InstanceId, expected.Momment, expected.Error, expected.ErrorCode, expected.CustomId),
+                    (callback.Phone, callback.ZaapId, callback.MessageId, callback.InstanceId, callback.Momment, callback.Error, callback.ErrorCode, callback.CustomId));
                 Assert.Equal(expected.Error is not null || expected.ErrorCode is not null, callback.IsError);
+                Assert.Empty(callback.OddFields);
+                Assert.Equal(expected.MessageId ?? expected.ZaapId, callback.Id);
             },
             iter: iterations,
             print: v => Show(v.Body.Bytes()));
@@ -108,32 +112,67 @@ public sealed class ParserPropertyTests(ITestOutputHelper output, Figures figure
     }
 
     [Fact]
-    public void A_field_of_the_wrong_type_or_a_missing_field_is_rejected_naming_that_field()
+    public void Any_subset_of_fields_is_accepted_exactly_when_type_and_an_identifier_are_there_and_the_envelope_keeps_the_body()
+    {
+        const int iterations = 4000;
+        var accepted = 0;
+        var receivedAt = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+        Bodies.AnySubset.Sample(
+            shaped =>
+            {
+                var bytes = shaped.Body.Bytes();
+                var result = CallbackParser.Parse(bytes);
+
+                Assert.True(shaped.Acceptable == result.Callback is not null, $"{shaped.Shape}: {result.Rejection} {result.Detail}");
+                if (result.Callback is not { } callback)
+                {
+                    Assert.Contains(result.Rejection, new CallbackRejection?[] { CallbackRejection.MissingField, CallbackRejection.InvalidField, CallbackRejection.UnexpectedType });
+                    return;
+                }
+
+                Interlocked.Increment(ref accepted);
+                var envelope = EnvelopeReader.Read(EnvelopeWriter.Write(receivedAt, "req", null, bytes, callback));
+                var json = bytes.AsSpan().StartsWith(Encoding.UTF8.GetPreamble()) ? bytes[3..] : bytes;
+                Assert.Equal(json, Encoding.UTF8.GetBytes(envelope.Callback.GetRawText()));
+                Assert.Equal(callback.MissingFields.Count == 0 ? null : callback.MissingFields, envelope.MissingFields);
+                Assert.Equal(callback.OddFields.Count == 0 ? null : callback.OddFields, envelope.OddFields);
+                Assert.Equal(callback.Momment ?? receivedAt.ToUnixTimeMilliseconds(), callback.EventTime(receivedAt));
+            },
+            iter: iterations,
+            print: s => $"{s.Shape}: {Show(s.Body.Bytes())}");
+
+        Assert.InRange(accepted, iterations / 10, iterations - (iterations / 10));
+        figures.Print(output, "bad-input.parser.any-subset", ("iterations", iterations), ("accepted", accepted), ("misjudged", 0));
+    }
+
+    [Fact]
+    public void Only_a_missing_or_ill_typed_type_or_no_identifier_is_refused_naming_the_field()
     {
         const int iterations = 2000;
 
-        Bodies.WithWrongType.Sample(
-            wrong =>
+        Bodies.WithBadTypeField.Sample(
+            bad =>
             {
-                var result = CallbackParser.Parse(wrong.Bytes);
+                var result = CallbackParser.Parse(bad.Bytes);
 
-                Assert.Equal(wrong.Missing ? CallbackRejection.MissingField : CallbackRejection.InvalidField, result.Rejection);
-                Assert.Equal(wrong.Field, result.Field);
+                Assert.Equal(bad.Missing ? CallbackRejection.MissingField : CallbackRejection.InvalidField, result.Rejection);
+                Assert.Equal("type", result.Field);
             },
             iter: iterations,
-            print: w => $"{w.Field}: {Show(w.Bytes)}");
-        Bodies.WithMissingField.Sample(
-            missing =>
+            print: b => Show(b.Bytes));
+        Bodies.WithoutIdentifier.Sample(
+            body =>
             {
-                var result = CallbackParser.Parse(missing.Bytes);
+                var result = CallbackParser.Parse(body);
 
                 Assert.Equal(CallbackRejection.MissingField, result.Rejection);
-                Assert.Equal(missing.Field, result.Field);
+                Assert.Equal("messageId", result.Field);
             },
             iter: iterations / 4,
-            print: m => $"{m.Field}: {Show(m.Bytes)}");
+            print: Show);
 
-        figures.Print(output, "bad-input.parser.wrong-types", ("iterations", iterations + (iterations / 4)), ("misjudged", 0));
+        figures.Print(output, "bad-input.parser.refused-fields", ("iterations", iterations + (iterations / 4)), ("misjudged", 0));
     }
 
     [Fact]
@@ -199,13 +238,17 @@ public sealed class ParserPropertyTests(ITestOutputHelper output, Figures figure
         var root = document.RootElement;
         Assert.Equal(JsonValueKind.Object, root.ValueKind);
         Assert.Equal(DeliveryCallback.ExpectedType, root.GetProperty("type").GetString());
-        Assert.Equal(callback.Phone, root.GetProperty("phone").GetString());
-        Assert.Equal(callback.MessageId, root.GetProperty("messageId").GetString());
-        Assert.Equal(callback.InstanceId, root.GetProperty("instanceId").GetString());
-        Assert.Equal(callback.ZaapId, root.GetProperty("zaapId").GetString());
-        Assert.True(callback.Momment >= 0);
-        Assert.Equal(callback.Momment, root.GetProperty("momment").GetInt64());
-        Assert.All(new[] { callback.Phone, callback.MessageId, callback.InstanceId, callback.ZaapId }, v => Assert.False(string.IsNullOrWhiteSpace(v)));
+        Assert.False(string.IsNullOrWhiteSpace(callback.Id));
+        foreach (var (name, value) in new[] { ("phone", callback.Phone), ("messageId", callback.MessageId), ("instanceId", callback.InstanceId), ("zaapId", callback.ZaapId) })
+        {
+            if (value is not null)
+            {
+                var element = root.GetProperty(name);
+                Assert.Equal(value, element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText());
+            }
+        }
+
+        Assert.True(callback.Momment is null or >= 0);
     }
 
     private static string Show(byte[] body) =>

@@ -14,7 +14,7 @@ public sealed class OptionsTests
 
         Assert.Equal("zapi-deliveries", options.DeliveriesQueue);
         Assert.Equal("zapi-errored-sends", options.ErroredSendsQueue);
-        Assert.Equal(65536, options.MaxBodyBytes);
+        Assert.Equal(48000, options.MaxBodyBytes);
         Assert.True(options.RequireHttps);
         Assert.Equal(TimeSpan.FromSeconds(5), options.EnqueueTimeout);
         Assert.Empty(options.AllowedInstanceIdSet());
@@ -63,7 +63,7 @@ public sealed class OptionsTests
     [InlineData("Zapi:DeliveriesQueue", "Bad_Queue", "Zapi__DeliveriesQueue ('Bad_Queue') is not a Storage queue name")]
     [InlineData("Zapi:ErroredSendsQueue", "a--b", "Zapi__ErroredSendsQueue ('a--b') is not a Storage queue name")]
     [InlineData("Zapi:ErroredSendsTable", "1table", "Zapi__ErroredSendsTable ('1table') is not a table name")]
-    [InlineData("Zapi:MaxBodyBytes", "10", "Zapi__MaxBodyBytes ('10') is out of range: use a whole number from 256 to 4194304.")]
+    [InlineData("Zapi:MaxBodyBytes", "10", "Zapi__MaxBodyBytes ('10') is out of range: use a whole number from 256 to 48000.")]
     [InlineData("Zapi:EnqueueTimeout", "00:05:00", "Zapi__EnqueueTimeout ('00:05:00') is out of range: use a duration (hh:mm:ss, such as 00:00:05) from 00:00:00.100 to 00:01:00.")]
     public void Invalid_settings_fail_naming_the_setting(string key, string value, string named)
     {

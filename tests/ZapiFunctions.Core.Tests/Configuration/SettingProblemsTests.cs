@@ -11,9 +11,9 @@ public sealed class SettingProblemsTests
     private const string Storage = "UseDevelopmentStorage=true";
 
     [Theory]
-    [InlineData("MaxBodyBytes", "-5", "Zapi__MaxBodyBytes ('-5') is out of range: use a whole number from 256 to 4194304.")]
-    [InlineData("MaxBodyBytes", "abc", "Zapi__MaxBodyBytes ('abc') is not a whole number: use one from 256 to 4194304.")]
-    [InlineData("MaxBodyBytes", "1e3", "Zapi__MaxBodyBytes ('1e3') is not a whole number: use one from 256 to 4194304.")]
+    [InlineData("MaxBodyBytes", "-5", "Zapi__MaxBodyBytes ('-5') is out of range: use a whole number from 256 to 48000.")]
+    [InlineData("MaxBodyBytes", "abc", "Zapi__MaxBodyBytes ('abc') is not a whole number: use one from 256 to 48000.")]
+    [InlineData("MaxBodyBytes", "1e3", "Zapi__MaxBodyBytes ('1e3') is not a whole number: use one from 256 to 48000.")]
     [InlineData("EnqueueTimeout", "5s", "Zapi__EnqueueTimeout ('5s') is not a duration (hh:mm:ss, such as 00:00:05): use one from 00:00:00.100 to 00:01:00.")]
     [InlineData("RequireHttps", "yes", "Zapi__RequireHttps ('yes') is not true or false.")]
     [InlineData("ErroredSendsQueue", "", "Zapi__ErroredSendsQueue is empty: use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]

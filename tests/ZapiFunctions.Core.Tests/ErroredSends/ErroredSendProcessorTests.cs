@@ -32,13 +32,13 @@ public sealed class ErroredSendProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task An_envelope_whose_callback_is_invalid_throws_naming_the_field()
+    public async Task An_envelope_whose_callback_has_no_identifier_throws_naming_the_fields()
     {
-        var message = Envelope("""{"type":"DeliveryCallback","phone":"1","zaapId":"z","messageId":"m","instanceId":"i","error":"x"}""");
+        var message = Envelope("""{"type":"DeliveryCallback","phone":"1","instanceId":"i","momment":1,"error":"x"}""");
 
         var ex = await Assert.ThrowsAsync<InvalidEnvelopeException>(() => Processor().ProcessAsync(message, 1, CancellationToken.None));
 
-        Assert.Contains("momment", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("zaapId", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

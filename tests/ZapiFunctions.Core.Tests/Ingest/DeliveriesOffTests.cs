@@ -38,7 +38,7 @@ public sealed class DeliveriesOffTests : IDisposable
     [Fact]
     public async Task A_rejected_request_is_still_rejected()
     {
-        var response = await _harness.SendAsync(TestHttp.Request(OnSendContractTests.Without(SampleCallbacks.Delivered, "phone")));
+        var response = await _harness.SendAsync(TestHttp.Request(OnSendContractTests.Without(SampleCallbacks.Delivered, "type")));
 
         Assert.Equal(400, response.Status);
         Assert.Empty(_harness.Sent);

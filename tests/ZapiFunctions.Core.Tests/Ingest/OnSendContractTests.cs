@@ -6,7 +6,7 @@ using ZapiFunctions.Core.Tests.Support;
 
 namespace ZapiFunctions.Core.Tests.Ingest;
 
-/// <summary>One test (or theory) per row of the ingest contract in design.md.</summary>
+/// <summary>One test (or theory) per row of the ingest contract (docs/contract.md).</summary>
 public sealed class OnSendContractTests : IDisposable
 {
     private readonly HandlerHarness _harness = new();
@@ -109,23 +109,28 @@ public sealed class OnSendContractTests : IDisposable
     [InlineData("messageId")]
     [InlineData("instanceId")]
     [InlineData("momment")]
-    [InlineData("type")]
-    public async Task Missing_required_field_is_400_naming_the_field(string field)
+    public async Task A_callback_missing_an_expected_field_is_stored_byte_for_byte_and_the_field_recorded(string field)
     {
-        var body = Without(SampleCallbacks.Delivered, field);
+        var body = Without(SampleCallbacks.Errored, field);
 
         var response = await _harness.SendAsync(TestHttp.Request(body));
 
-        Assert.Equal(400, response.Status);
-        AssertProblem(response, "missing-field");
-        Assert.Equal(field, response.Json.GetProperty("field").GetString());
-        Assert.Contains($"\"{field}\"", response.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Empty(_harness.Sent);
+        Assert.Equal(200, response.Status);
+        var envelope = EnvelopeReader.Read(Assert.Single(_harness.Sent).Message);
+        Assert.Equal(body, envelope.Callback.GetRawText());
+        Assert.Equal([field], envelope.MissingFields);
+        Assert.Null(envelope.OddFields);
+        var counted = Assert.Single(_harness.Received.GetMeasurementSnapshot());
+        Assert.Equal("incomplete", counted.Tags["fields"]);
+        var logged = Assert.Single(_harness.Logger.Collector.GetSnapshot(), r => r.Id.Id == 2005);
+        Assert.Contains(field, logged.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SampleCallbacks.Phone, logged.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("phone", "5544999")]
     [InlineData("messageId", "true")]
+    [InlineData("messageId", "12345")]
     [InlineData("instanceId", "{}")]
     [InlineData("zaapId", "\"\"")]
     [InlineData("momment", "\"1777494009341\"")]
@@ -133,16 +138,209 @@ public sealed class OnSendContractTests : IDisposable
     [InlineData("momment", "-1")]
     [InlineData("error", "42")]
     [InlineData("errorCode", "[\"SHADOW_BAN\"]")]
-    public async Task Ill_typed_field_is_400_naming_the_field(string field, string jsonValue)
+    [InlineData("customId", "123")]
+    public async Task A_field_of_an_unexpected_type_never_refuses_the_callback(string field, string jsonValue)
     {
-        var body = With(SampleCallbacks.Delivered, field, jsonValue);
+        var body = With(SampleCallbacks.Errored, field, jsonValue);
+
+        var response = await _harness.SendAsync(TestHttp.Request(body));
+
+        Assert.Equal(200, response.Status);
+        var envelope = EnvelopeReader.Read(Assert.Single(_harness.Sent).Message);
+        Assert.Equal(body, envelope.Callback.GetRawText());
+        Assert.Equal([field], envelope.OddFields);
+        Assert.Equal("incomplete", Assert.Single(_harness.Received.GetMeasurementSnapshot()).Tags["fields"]);
+    }
+
+    [Fact]
+    public async Task The_minimal_callback_of_Z_APIs_docs_is_stored_and_a_complete_one_is_counted_complete()
+    {
+        const string minimal = """{"phone":"5511987654321","zaapId":"Z-min","type":"DeliveryCallback","error":"Timeout on send message"}""";
+
+        Assert.Equal(200, (await _harness.SendAsync(TestHttp.Request(minimal))).Status);
+        Assert.Equal(200, (await _harness.SendAsync(TestHttp.Request(SampleCallbacks.Errored))).Status);
+
+        var envelope = EnvelopeReader.Read(_harness.Sent[0].Message);
+        Assert.Equal(["messageId", "instanceId", "momment"], envelope.MissingFields);
+        Assert.Null(EnvelopeReader.Read(_harness.Sent[1].Message).MissingFields);
+        Assert.Equal(["incomplete", "complete"], _harness.Received.GetMeasurementSnapshot().Select(m => m.Tags["fields"]));
+    }
+
+    [Fact]
+    public async Task Without_type_is_400_naming_the_field()
+    {
+        var response = await _harness.SendAsync(TestHttp.Request(Without(SampleCallbacks.Delivered, "type")));
+
+        Assert.Equal(400, response.Status);
+        AssertProblem(response, "missing-field");
+        Assert.Equal("type", response.Json.GetProperty("field").GetString());
+        Assert.Empty(_harness.Sent);
+    }
+
+    [Theory]
+    [InlineData("null", "null")]
+    [InlineData("\"\"", "\"  \"")]
+    [InlineData("true", "{}")]
+    public async Task Without_any_usable_identifier_is_400_saying_which_fields_identify_a_callback(string messageId, string zaapId)
+    {
+        var body = With(With(SampleCallbacks.Errored, "messageId", messageId), "zaapId", zaapId);
 
         var response = await _harness.SendAsync(TestHttp.Request(body));
 
         Assert.Equal(400, response.Status);
-        AssertProblem(response, "invalid-field");
+        AssertProblem(response, "missing-field");
+        Assert.Contains("zaapId", response.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_harness.Sent);
+    }
+
+    [Theory]
+    [InlineData("messageId")]
+    [InlineData("type")]
+    [InlineData("error")]
+    public async Task A_known_field_given_twice_is_400_ambiguous_field(string field)
+    {
+        var body = SampleCallbacks.Errored.Trim().TrimEnd('}') + $",\"{field}\":\"second\"}}";
+
+        var response = await _harness.SendAsync(TestHttp.Request(body));
+
+        Assert.Equal(400, response.Status);
+        AssertProblem(response, "ambiguous-field");
         Assert.Equal(field, response.Json.GetProperty("field").GetString());
         Assert.Empty(_harness.Sent);
+    }
+
+    [Fact]
+    public async Task An_unknown_field_given_twice_is_kept()
+    {
+        var body = SampleCallbacks.Errored.Trim().TrimEnd('}') + ",\"extra\":1,\"extra\":2}";
+
+        var response = await _harness.SendAsync(TestHttp.Request(body));
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal(body, EnvelopeReader.Read(Assert.Single(_harness.Sent).Message).Callback.GetRawText());
+    }
+
+    [Fact]
+    public async Task The_per_instance_url_fills_a_missing_instance_id()
+    {
+        var body = Without(SampleCallbacks.Errored, "instanceId");
+
+        var response = await _harness.SendAsync(TestHttp.Request(body), pathInstanceId: "inst-path");
+
+        Assert.Equal(200, response.Status);
+        var envelope = EnvelopeReader.Read(Assert.Single(_harness.Sent).Message);
+        Assert.Equal("inst-path", envelope.PathInstanceId);
+        Assert.Null(envelope.MissingFields);
+        var counted = Assert.Single(_harness.Received.GetMeasurementSnapshot());
+        Assert.Equal("path", counted.Tags["instance"]);
+        Assert.Equal("complete", counted.Tags["fields"]);
+    }
+
+    [Fact]
+    public async Task A_body_naming_another_instance_than_its_url_is_stored_with_both_counted_and_warned()
+    {
+        var response = await _harness.SendAsync(TestHttp.Request(SampleCallbacks.Errored), pathInstanceId: "inst-path");
+
+        Assert.Equal(200, response.Status);
+        var envelope = EnvelopeReader.Read(Assert.Single(_harness.Sent).Message);
+        Assert.Equal("inst-path", envelope.PathInstanceId);
+        Assert.Equal("instance.id", envelope.Callback.GetProperty("instanceId").GetString());
+        Assert.Equal("mismatch", Assert.Single(_harness.Received.GetMeasurementSnapshot()).Tags["instance"]);
+        var warning = Assert.Single(_harness.Logger.Collector.GetSnapshot(), r => r.Id.Id == 2006);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("inst-path", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("instance.id", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("instance.id", null, 200)]
+    [InlineData("instance.id", "instance.id", 200)]
+    [InlineData(null, "instance.id", 200)]
+    [InlineData("instance.id", "stranger", 403)]
+    [InlineData("stranger", "instance.id", 403)]
+    [InlineData(null, "stranger", 403)]
+    [InlineData(null, null, 403)]
+    public async Task The_allow_list_applies_to_the_body_and_the_url_instance_ids(string? body, string? path, int status)
+    {
+        using var harness = new HandlerHarness(o => o.AllowedInstanceIds = "instance.id");
+        var callback = body is null ? Without(SampleCallbacks.Errored, "instanceId") : With(SampleCallbacks.Errored, "instanceId", $"\"{body}\"");
+
+        var response = await harness.SendAsync(TestHttp.Request(callback), pathInstanceId: path);
+
+        Assert.Equal(status, response.Status);
+        Assert.Equal(status == 200 ? 1 : 0, harness.Sent.Count);
+        if (status == 403)
+        {
+            AssertProblem(response, "instance-not-allowed");
+        }
+    }
+
+    [Fact]
+    public async Task A_callback_that_cannot_fit_a_queue_message_is_413_not_a_503_retrying_cannot_fix()
+    {
+        using var harness = new HandlerHarness(o => o.MaxBodyBytes = 64 * 1024);
+        var big = With(SampleCallbacks.Errored, "pad", $"\"{new string('x', 50_000)}\"");
+
+        var response = await harness.SendAsync(TestHttp.Request(big));
+
+        Assert.Equal(413, response.Status);
+        AssertProblem(response, "payload-too-large");
+        Assert.Empty(harness.Sent);
+    }
+
+    [Fact]
+    public async Task Under_the_default_limit_a_50000_byte_callback_is_413_and_the_largest_accepted_body_fits_a_queue_message()
+    {
+        var big = With(SampleCallbacks.Errored, "pad", $"\"{new string('x', 50_000)}\"");
+        var response = await _harness.SendAsync(TestHttp.Request(big));
+        Assert.Equal(413, response.Status);
+
+        var longPath = new string('p', 512);
+        var largest = With(Without(SampleCallbacks.Errored, "momment"), "pad", "\"\"");
+        largest = With(largest, "pad", $"\"{new string('x', _harness.Options.MaxBodyBytes - System.Text.Encoding.UTF8.GetByteCount(largest))}\"");
+        Assert.Equal(_harness.Options.MaxBodyBytes, System.Text.Encoding.UTF8.GetByteCount(largest));
+
+        var accepted = await _harness.SendAsync(TestHttp.Request(largest), pathInstanceId: longPath);
+
+        Assert.Equal(200, accepted.Status);
+        Assert.True(QueueMessageLimit.EncodedLength(Assert.Single(_harness.Sent).Message) <= QueueMessageLimit.Bytes);
+    }
+
+    [Theory]
+    [InlineData("GET", "application/json", 405)]
+    [InlineData("POST", "text/plain", 415)]
+    public async Task Each_rejection_log_line_says_what_was_wrong(string method, string contentType, int status)
+    {
+        await _harness.SendAsync(TestHttp.Request(SampleCallbacks.Delivered, method: method, contentType: contentType));
+
+        var logged = Assert.Single(_harness.Logger.Collector.GetSnapshot(), r => r.Id.Id == 2002);
+        Assert.Contains($"rejected with {status}", logged.Message, StringComparison.Ordinal);
+        Assert.False(logged.Message.TrimEnd().EndsWith(':'), logged.Message);
+        Assert.Contains(status == 405 ? method : contentType, logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_413_log_line_names_the_limit()
+    {
+        using var harness = new HandlerHarness(o => o.MaxBodyBytes = 256);
+
+        await harness.SendAsync(TestHttp.Request(With(SampleCallbacks.Delivered, "pad", $"\"{new string('x', 300)}\"")));
+
+        Assert.Contains("Zapi__MaxBodyBytes", Assert.Single(harness.Logger.Collector.GetSnapshot(), r => r.Id.Id == 2002).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ReceivedCallback", "ReceivedCallback")]
+    [InlineData("MessageStatusCallback", "MessageStatusCallback")]
+    [InlineData("SomethingElse", "other")]
+    public async Task Another_webhook_type_is_counted_by_its_type(string type, string counted)
+    {
+        await _harness.SendAsync(TestHttp.Request(With(SampleCallbacks.Delivered, "type", $"\"{type}\"")));
+
+        var measurement = Assert.Single(_harness.Received.GetMeasurementSnapshot());
+        Assert.Equal("rejected", measurement.Tags["outcome"]);
+        Assert.Equal("unexpected-type", measurement.Tags["reason"]);
+        Assert.Equal(counted, measurement.Tags["callback_type"]);
     }
 
     [Theory]
@@ -308,7 +506,11 @@ public sealed class OnSendContractTests : IDisposable
     [Fact]
     public async Task Nothing_is_enqueued_for_any_rejected_request()
     {
-        string[] bad = ["{}", "[]", "nope", Without(SampleCallbacks.Delivered, "phone"), With(SampleCallbacks.Delivered, "type", "\"X\"")];
+        string[] bad =
+        [
+            "{}", "[]", "nope", Without(Without(SampleCallbacks.Delivered, "messageId"), "zaapId"),
+            With(SampleCallbacks.Delivered, "type", "\"X\""), SampleCallbacks.Delivered.Trim().TrimEnd('}') + ",\"phone\":\"1\"}",
+        ];
         foreach (var body in bad)
         {
             await _harness.SendAsync(TestHttp.Request(body));

@@ -46,9 +46,9 @@ internal sealed class HandlerHarness : IDisposable
 
     public OnSendHandler Handler { get; }
 
-    public async Task<TestHttp.Response> SendAsync(Microsoft.AspNetCore.Http.HttpRequest request)
+    public async Task<TestHttp.Response> SendAsync(Microsoft.AspNetCore.Http.HttpRequest request, string? pathInstanceId = null)
     {
-        var result = await Handler.HandleAsync(request, CancellationToken.None);
+        var result = await Handler.HandleAsync(request, pathInstanceId, CancellationToken.None);
         return await TestHttp.ExecuteAsync(result, request);
     }
 

@@ -46,17 +46,22 @@ public sealed record Body(IReadOnlyList<Member> Members, string Space, bool Bom)
     }
 }
 
-/// <summary>What a valid generated callback must parse to.</summary>
-public sealed record Expected(string Phone, string ZaapId, string MessageId, string InstanceId, long Momment, string? Error, string? ErrorCode);
+/// <summary>What a valid generated callback must parse to (null: the field was left out).</summary>
+public sealed record Expected(
+    string? Phone, string? ZaapId, string? MessageId, string? InstanceId, long? Momment, string? Error, string? ErrorCode, string? CustomId);
+
+/// <summary>A body with any subset of the known fields, each absent, usable or odd, and whether it must be accepted.</summary>
+public sealed record Shaped(Body Body, bool Acceptable, string Shape);
 
 /// <summary>
-/// CsCheck generators of request bodies: valid DeliveryCallbacks of every shape Z-API could send (any Unicode text,
-/// escaped or raw, members in any order, unknown members, whitespace, optionally a BOM), and the ways a body goes
-/// wrong (random bytes, truncation, invalid UTF-8 anywhere, unpaired surrogate escapes, wrong types, missing fields,
-/// other roots, deep nesting, UTF-16/32, another webhook's type).
+/// CsCheck generators of request bodies: valid DeliveryCallbacks of every shape real senders use (any subset of the
+/// optional fields, any Unicode text, escaped or raw, members in any order, unknown members, whitespace, optionally a
+/// BOM), and the ways a body goes wrong (random bytes, truncation, invalid UTF-8 anywhere, unpaired surrogate escapes,
+/// no usable type or identifier, other roots, deep nesting, UTF-16/32, another webhook's type).
 /// </summary>
 public static class Bodies
 {
+    /// <summary>Fields an unpaired surrogate is put into by <see cref="WithUnpairedSurrogate"/>.</summary>
     public static readonly string[] Required = ["type", "phone", "zaapId", "messageId", "instanceId", "momment"];
 
     /// <summary>Byte sequences that are not UTF-8: stray continuation, overlong, surrogate, past U+10FFFF, invalid, truncated.</summary>
@@ -80,40 +85,96 @@ public static class Bodies
             (1, inner.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]")),
             (1, Gen.Select(Text, inner).Array[0, 3].Select(ms => "{" + string.Join(",", ms.Select(m => Quote(m.Item1) + ":" + m.Item2)) + "}"))));
 
-    /// <summary>A valid DeliveryCallback, with what it must parse to.</summary>
+    /// <summary>
+    /// A valid DeliveryCallback, with what it must parse to: <c>type</c> and at least one of <c>messageId</c> and
+    /// <c>zaapId</c>, and any subset of the other fields real senders send.
+    /// </summary>
     public static readonly Gen<(Body Body, Expected Expected)> Valid =
         Gen.Select(
-            Gen.Select(Text, Text, Text, Text, Gen.Long[0, long.MaxValue]),
-            Gen.Select(Gen.Frequency((2, NoText), (1, Text.Select(t => (string?)t))), Gen.Frequency((3, NoText), (1, Text.Select(t => (string?)t)))),
+            Gen.Select(Optional(Text, 1), Optional(Text, 3), Optional(Text, 3), Optional(Text, 1), Gen.Frequency((1, Gen.Const((long?)null)), (3, Gen.Long[0, long.MaxValue].Select(m => (long?)m)))),
+            Gen.Select(Optional(Text, 1, absent: 2), Optional(Text, 1, absent: 3), Optional(Text, 1, absent: 2)),
             Gen.Select(Gen.Select(Text, AnyJson).Array[0, 3], Gen.Bool, Gen.OneOf(Spaces), Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))), Gen.Int.Array[12]),
-            (ids, errors, shape) =>
+            (ids, optional, shape) =>
             {
                 var (phone, zaapId, messageId, instanceId, momment) = ids;
-                var (error, errorCode) = errors;
+                var (error, errorCode, customId) = optional;
                 var (unknown, escapeAll, space, bom, order) = shape;
-                var members = new List<Member>
+                var members = new List<Member> { new(Quote("type"), Literal("DeliveryCallback", escapeAll)) };
+                void Add(string name, string? value)
                 {
-                    new(Quote("type"), Literal("DeliveryCallback", escapeAll)),
-                    new(Quote("phone"), Literal(phone, escapeAll)),
-                    new(Quote("zaapId"), Literal(zaapId, escapeAll)),
-                    new(Quote("messageId"), Literal(messageId, escapeAll)),
-                    new(Quote("instanceId"), Literal(instanceId, escapeAll)),
-                    new(Quote("momment"), momment.ToString(CultureInfo.InvariantCulture)),
-                };
-                if (error is not null)
-                {
-                    members.Add(new(Quote("error"), Literal(error, escapeAll)));
+                    if (value is not null)
+                    {
+                        members.Add(new(Quote(name), Literal(value, escapeAll)));
+                    }
                 }
 
-                if (errorCode is not null)
+                Add("phone", phone);
+                Add("zaapId", zaapId);
+                Add("messageId", messageId);
+                Add("instanceId", instanceId);
+                if (momment is not null)
                 {
-                    members.Add(new(Quote("errorCode"), Literal(errorCode, escapeAll)));
+                    members.Add(new(Quote("momment"), momment.Value.ToString(CultureInfo.InvariantCulture)));
                 }
 
+                Add("error", error);
+                Add("errorCode", errorCode);
+                Add("customId", customId);
                 members.AddRange(unknown.Select(u => new Member(Literal("x-" + u.Item1, escapeAll), u.Item2)));
                 var shuffled = members.Select((m, i) => (m, key: order[i % order.Length] ^ i)).OrderBy(p => p.key).Select(p => p.m).ToList();
-                return (new Body(shuffled, space, bom), new Expected(phone, zaapId, messageId, instanceId, momment, error, errorCode));
-            });
+                return (new Body(shuffled, space, bom), new Expected(phone, zaapId, messageId, instanceId, momment, error, errorCode, customId));
+            })
+        .Where(v => v.Item2.MessageId is not null || v.Item2.ZaapId is not null);
+
+    /// <summary>The fields the reader knows, in the order <see cref="AnySubset"/> decides them.</summary>
+    public static readonly string[] Known = ["type", "messageId", "zaapId", "phone", "instanceId", "momment", "error", "errorCode", "customId"];
+
+    private static readonly string[] OddValues = ["42", "true", "[]", "{}", "\"\"", "null", "1.5", "-1", "\"123\"", "\"   \""];
+    private static readonly string[] OddTypes = ["\"ReceivedCallback\"", "\"deliverycallback\"", "42", "\"\"", "null", "[\"DeliveryCallback\"]"];
+
+    /// <summary>
+    /// A body with each known field absent, usable or of an odd type or value. It must be accepted exactly when
+    /// <c>type</c> is <c>DeliveryCallback</c> and <c>messageId</c> or <c>zaapId</c> is usable (a non-blank string, or
+    /// a number): every other field may be missing or odd.
+    /// </summary>
+    public static readonly Gen<Shaped> AnySubset =
+        Gen.Select(Valid, Gen.Int[0, 2].Array[Known.Length], Gen.Int[0, 9].Array[Known.Length], Gen.Bool, (valid, states, picks, numericId) =>
+        {
+            var body = valid.Body;
+            var shape = new List<string>();
+            var usableId = false;
+            var typeOk = false;
+            for (var i = 0; i < Known.Length; i++)
+            {
+                var field = Known[i];
+                var isId = field is "messageId" or "zaapId";
+                switch (states[i])
+                {
+                    case 0:
+                        body = body.With(field, null);
+                        shape.Add("-" + field);
+                        break;
+                    case 1:
+                        if (!body.Members.Any(m => m.Name == Quote(field)))
+                        {
+                            body = body.With(field, field == "momment" ? "1777494009341" : isId && numericId ? "12345" : Quote("v-" + field));
+                        }
+
+                        usableId |= isId;
+                        typeOk |= field == "type";
+                        shape.Add("+" + field);
+                        break;
+                    default:
+                        var odd = field == "type" ? OddTypes[picks[i] % OddTypes.Length] : OddValues[picks[i]];
+                        body = body.With(field, odd);
+                        usableId |= isId && odd is "42" or "1.5" or "-1" or "\"123\"";
+                        shape.Add("~" + field);
+                        break;
+                }
+            }
+
+            return new Shaped(body, typeOk && usableId, string.Join(' ', shape));
+        });
 
     /// <summary>A valid callback with invalid UTF-8 put anywhere in its bytes (inside a string, a name, between tokens).</summary>
     public static readonly Gen<byte[]> WithInvalidUtf8 =
@@ -138,24 +199,15 @@ public static class Bodies
             return bad.Bytes();
         });
 
-    /// <summary>A valid callback with one field of the wrong type: the field, and whether the result is "missing" (null).</summary>
-    public static readonly Gen<(byte[] Bytes, string Field, bool Missing)> WithWrongType =
-        Gen.Select(Valid, Gen.Int[0, Required.Length + 1], Gen.Int[0, 9], (valid, f, v) =>
-        {
-            var field = f < Required.Length ? Required[f] : f == Required.Length ? "error" : "errorCode";
-            string[] wrong = field switch
-            {
-                "momment" => ["\"1777494009341\"", "1.5", "-1", "1e3", "true", "[]", "{}", "99999999999999999999", "null", "\"\""],
-                "error" or "errorCode" => ["42", "true", "false", "[]", "{}", "[\"x\"]", "0", "-1.5", "{\"a\":1}", "1e9"],
-                _ => ["42", "true", "[]", "{}", "\"\"", "\"   \"", "\"\\t\\n\"", "null", "0", "[\"DeliveryCallback\"]"],
-            };
-            var value = wrong[v];
-            return (valid.Body.With(field, value).Bytes(), field, value == "null");
-        });
+    /// <summary>A valid callback whose <c>type</c> is absent or not a string: refused naming <c>type</c>.</summary>
+    public static readonly Gen<(byte[] Bytes, bool Missing)> WithBadTypeField =
+        Gen.Select(Valid, Gen.OneOf("42", "true", "[]", "{}", "null", "[\"DeliveryCallback\"]", "-"), (valid, value) =>
+            (valid.Body.With("type", value == "-" ? null : value).Bytes(), value is "null" or "-"));
 
-    /// <summary>A valid callback without one required field.</summary>
-    public static readonly Gen<(byte[] Bytes, string Field)> WithMissingField =
-        Gen.Select(Valid, Gen.OneOf(Required), (valid, field) => (valid.Body.With(field, null).Bytes(), field));
+    /// <summary>A valid callback with neither identifier usable (absent, null, blank or not a string or number).</summary>
+    public static readonly Gen<byte[]> WithoutIdentifier =
+        Gen.Select(Valid, Gen.OneOf("-", "null", "\"\"", "\"  \"", "true", "[]", "{}"), Gen.OneOf("-", "null", "\"\"", "false", "[1]", "{\"a\":1}"), (valid, messageId, zaapId) =>
+            valid.Body.With("messageId", messageId == "-" ? null : messageId).With("zaapId", zaapId == "-" ? null : zaapId).Bytes());
 
     /// <summary>Valid JSON from another Z-API webhook (another <c>type</c>).</summary>
     public static readonly Gen<byte[]> OtherWebhook =
@@ -202,8 +254,8 @@ public static class Bodies
         Truncated,
         WithInvalidUtf8,
         WithUnpairedSurrogate,
-        WithWrongType.Where(w => w.Field is not ("error" or "errorCode") || !w.Missing).Select(w => w.Bytes),
-        WithMissingField.Select(m => m.Bytes),
+        WithBadTypeField.Select(w => w.Bytes),
+        WithoutIdentifier,
         OtherWebhook,
         TooDeep,
         OtherEncoding,
@@ -219,6 +271,9 @@ public static class Bodies
 
     /// <summary>A JSON string literal for <paramref name="text"/> (escaping only what JSON requires).</summary>
     public static string Quote(string text) => JsonSerializer.Serialize(text, Raw);
+
+    private static Gen<string?> Optional(Gen<string> text, int present, int absent = 1) =>
+        Gen.Frequency((absent, NoText), (present, text.Select(t => (string?)t)));
 
     private static Gen<string> Scalar => Gen.OneOf(
         Gen.Long.Select(n => n.ToString(CultureInfo.InvariantCulture)),
