@@ -15,4 +15,21 @@ public sealed class TableKeysTests
     [Fact]
     public void Distinct_ids_never_share_a_key() =>
         Assert.NotEqual(TableKeys.Encode("a%2Fb"), TableKeys.Encode("a/b"));
+
+    [Fact]
+    public void An_id_too_long_for_a_key_is_keyed_by_its_hash_the_same_every_time()
+    {
+        var id = new string('9', 10_000);
+
+        var key = TableKeys.Encode(id);
+
+        Assert.StartsWith(TableKeys.HashPrefix, key, StringComparison.Ordinal);
+        Assert.True(key.Length <= TableKeys.MaxLength);
+        Assert.Equal(key, TableKeys.Encode(new string('9', 10_000)));
+        Assert.NotEqual(key, TableKeys.Encode(new string('9', 9_999)));
+    }
+
+    [Fact]
+    public void An_id_of_exactly_the_longest_key_is_kept_as_it_is() =>
+        Assert.Equal(new string('a', TableKeys.MaxLength), TableKeys.Encode(new string('a', TableKeys.MaxLength)));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ZapiFunctions.Core.Callbacks;
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
@@ -117,6 +118,10 @@ public sealed partial class DeadLetterStore(TableClient table, TimeProvider time
     private static partial Regex LongDigitRun();
 
     /// <summary>The callback's string fields, read leniently: any JSON object with a <c>callback</c> object, whatever its version.</summary>
+    /// <summary>
+    /// The callback's instance (the body's, else the per-instance URL's), id (messageId, else zaapId) and phone, read
+    /// as the processor reads them; empty when the message is not an envelope with a readable callback.
+    /// </summary>
     private sealed record CallbackFields(string InstanceId, string MessageId, string Phone)
     {
         private static readonly CallbackFields None = new(string.Empty, string.Empty, string.Empty);
@@ -126,22 +131,23 @@ public sealed partial class DeadLetterStore(TableClient table, TimeProvider time
             try
             {
                 using var document = JsonDocument.Parse(body);
-                if (document.RootElement.ValueKind != JsonValueKind.Object
-                    || !document.RootElement.TryGetProperty("callback", out var callback)
-                    || callback.ValueKind != JsonValueKind.Object)
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("callback", out var callback))
                 {
                     return None;
                 }
 
-                return new CallbackFields(Field(callback, "instanceId"), Field(callback, "messageId"), Field(callback, "phone"));
+                var pathInstanceId = root.TryGetProperty("pathInstanceId", out var path) && path.ValueKind == JsonValueKind.String
+                    ? path.GetString()
+                    : null;
+                return CallbackParser.Parse(callback, pathInstanceId).Callback is { } parsed
+                    ? new CallbackFields(parsed.InstanceId ?? string.Empty, parsed.Id, parsed.Phone ?? string.Empty)
+                    : None;
             }
             catch (JsonException)
             {
                 return None;
             }
         }
-
-        private static string Field(JsonElement callback, string name) =>
-            callback.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
     }
 }
