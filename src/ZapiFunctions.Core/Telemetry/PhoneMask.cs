@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace ZapiFunctions.Core.Telemetry;
 
 /// <summary>
@@ -10,8 +13,10 @@ public static class PhoneMask
     private const int KeepTrailing = 4;
 
     /// <summary>
-    /// Masks the digits of <paramref name="phone"/> but the first two (country code) and last four; suffixes such
-    /// as <c>@lid</c> or <c>-group</c> stay. Short values keep only their last two digits.
+    /// Masks the characters of <paramref name="phone"/> but the first two (country code) and last four; suffixes such
+    /// as <c>@lid</c> or <c>-group</c> stay. Short values keep only their last two characters. Counted in text
+    /// elements, so an emoji or a combining sequence is masked or kept whole, never split; what is kept is escaped as
+    /// <see cref="LogText.Safe"/> escapes it.
     /// </summary>
     public static string Mask(string? phone)
     {
@@ -24,21 +29,49 @@ public static class PhoneMask
         var core = suffixAt >= 0 ? phone[..suffixAt] : phone;
         var suffix = suffixAt >= 0 ? phone[suffixAt..] : string.Empty;
 
+        // Real numbers are ASCII, where a character is a text element: segmenting them would only cost (this runs per callback).
+        var ascii = Ascii.IsValid(core);
+        var elements = ascii ? null : TextElements(core);
+        var count = elements?.Count ?? core.Length;
+
         // An @lid identifier is not a phone number: it has no country code to keep.
         var leading = suffix.StartsWith("@lid", StringComparison.OrdinalIgnoreCase) ? 0 : KeepLeading;
         var trailing = KeepTrailing;
-        if (core.Length < leading + trailing + 4)
+        if (count < leading + trailing + 4)
         {
             leading = 0;
-            trailing = Math.Min(2, core.Length / 2);
+            trailing = Math.Min(2, count / 2);
         }
 
-        var masked = new char[core.Length];
-        for (var i = 0; i < core.Length; i++)
+        var masked = new StringBuilder(core.Length + suffix.Length);
+        for (var i = 0; i < count; i++)
         {
-            masked[i] = i < leading || i >= core.Length - trailing ? core[i] : '*';
+            if (i >= leading && i < count - trailing)
+            {
+                masked.Append('*');
+            }
+            else if (elements is null)
+            {
+                masked.Append(core[i]);
+            }
+            else
+            {
+                masked.Append(elements[i]);
+            }
         }
 
-        return string.Concat(new string(masked), suffix);
+        return LogText.Safe(masked.Append(suffix).ToString(), 64);
+    }
+
+    private static List<string> TextElements(string text)
+    {
+        var elements = new List<string>(text.Length);
+        var enumerator = StringInfo.GetTextElementEnumerator(text);
+        while (enumerator.MoveNext())
+        {
+            elements.Add(enumerator.GetTextElement());
+        }
+
+        return elements;
     }
 }
