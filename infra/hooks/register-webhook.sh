@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # azd postdeploy hook: register the deployed webhook URL (with its function key) as the Z-API instance's
 # On send webhook, when the Z-API settings are in the azd environment; otherwise say how and skip.
+# By default the instance's own URL (api/instance/<id>/delivery, function InstanceDelivery); with
+# ZAPI_WEBHOOK_SHARED=true the shared one (api/zapi/on-send, function OnSend). A function key belongs to its function.
 # Secrets stay in environment variables: nothing secret is put on a command line or printed.
 # Needs (only when registering): the Azure CLI `az`, logged in, and `zapi` or the .NET SDK (`dotnet`) to run it.
 set -euo pipefail
@@ -39,18 +41,25 @@ if ! az account show --only-show-errors --output none >/dev/null 2>&1; then
   fail "the Azure CLI is not logged in (azd auth login does not log in az); run az login, then azd hooks run postdeploy"
 fi
 
+function=InstanceDelivery
+if [ "${ZAPI_WEBHOOK_SHARED:-false}" = "true" ]; then
+  function=OnSend
+  register+=(--shared)
+fi
+
 # The key exists once the host has started and synced its triggers: poll for it, with a deadline.
 deadline=$((SECONDS + 120))
 until answer=$(az functionapp function keys list --resource-group "$AZURE_RESOURCE_GROUP" --name "$AZURE_FUNCTION_APP_NAME" \
-                 --function-name OnSend --query default --output tsv --only-show-errors 2>&1) && [ -n "$answer" ]; do
+                 --function-name "$function" --query default --output tsv --only-show-errors 2>&1) && [ -n "$answer" ]; do
   last=${answer%%$'\n'*}
   if [ $SECONDS -ge $deadline ]; then
-    fail "no function key for OnSend on $AZURE_FUNCTION_APP_NAME after 120 s; is the app deployed and running? (last az answer: ${last:-empty})"
+    fail "no function key for $function on $AZURE_FUNCTION_APP_NAME after 120 s; is the app deployed and running? (last az answer: ${last:-empty})"
   fi
   sleep 5
 done
 key=$answer
 
-# The URL carries the key, so it goes through the environment, not the command line.
+# The URL carries the key, so it goes through the environment, not the command line. zapi turns the shared URL
+# into the instance's own unless --shared is given.
 export ZAPI_WEBHOOK_REGISTER_URL="${ZAPI_WEBHOOK_URL}?code=${key}"
 "${register[@]}"
