@@ -21,8 +21,8 @@ param notifyUrl string = ''
 
 @description('Largest callback body accepted, bytes (Zapi__MaxBodyBytes).')
 @minValue(256)
-@maxValue(4194304)
-param maxBodyBytes int = 65536
+@maxValue(48000)
+param maxBodyBytes int = 48000
 
 @description('Deadline of one queue write before answering 503 (Zapi__EnqueueTimeout).')
 param enqueueTimeout string = '00:00:05'

@@ -27,7 +27,7 @@ public sealed class AppSettingsTests
         Assert.Collection(
             lines,
             l => Assert.StartsWith("error: AzureWebJobsStorage is not a usable storage connection string (value not shown", l, StringComparison.Ordinal),
-            l => Assert.Equal("error: Zapi__MaxBodyBytes ('-5') is out of range: use a whole number from 256 to 4194304.", l));
+            l => Assert.Equal("error: Zapi__MaxBodyBytes ('-5') is out of range: use a whole number from 256 to 48000.", l));
         Assert.DoesNotContain("c2VjcmV0", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }

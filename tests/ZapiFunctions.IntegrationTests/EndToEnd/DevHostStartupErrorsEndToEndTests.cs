@@ -21,7 +21,7 @@ public sealed class DevHostStartupErrorsEndToEndTests
         Assert.Equal(
             [
                 "error: Zapi__EnqueueTimeout ('5s') is not a duration (hh:mm:ss, such as 00:00:05): use one from 00:00:00.100 to 00:01:00.",
-                "error: Zapi__MaxBodyBytes ('-5') is out of range: use a whole number from 256 to 4194304.",
+                "error: Zapi__MaxBodyBytes ('-5') is out of range: use a whole number from 256 to 48000.",
             ],
             error);
     }
