@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using ZapiFunctions.Core.Queueing;
@@ -10,8 +11,34 @@ namespace ZapiFunctions.IntegrationTests.EndToEnd;
 /// <summary>Azurite and the DevHost as real processes, driven over real HTTP, as a developer runs them.</summary>
 public sealed class DevHostEndToEndTests : DevHostTests
 {
+    private const string ProblemPrefix = "urn:zapi-functions:problem:";
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
+
+    /// <summary>The refusal each sample in samples/callbacks/invalid must get: its status and problem kind.</summary>
+    private static readonly Dictionary<string, (HttpStatusCode Status, string Kind)> Refusals = new(StringComparer.Ordinal)
+    {
+        ["field-given-twice.json"] = (HttpStatusCode.BadRequest, "ambiguous-field"),
+        ["malformed.json"] = (HttpStatusCode.BadRequest, "malformed-json"),
+        ["no-identifier.json"] = (HttpStatusCode.BadRequest, "missing-field"),
+        ["received-callback-type.json"] = (HttpStatusCode.UnprocessableEntity, "unexpected-callback-type"),
+    };
+
+    /// <summary>Every file in samples/callbacks/invalid, so a new one is tested as soon as it is added.</summary>
+    public static TheoryData<string> InvalidSamples
+    {
+        get
+        {
+            var samples = new TheoryData<string>();
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Samples, "invalid"), "*.json").Order(StringComparer.Ordinal))
+            {
+                samples.Add(Path.GetFileName(file));
+            }
+
+            return samples;
+        }
+    }
 
     [Fact]
     public async Task A_successful_callback_lands_in_the_deliveries_queue()
@@ -59,19 +86,37 @@ public sealed class DevHostEndToEndTests : DevHostTests
     }
 
     [Theory]
-    [InlineData("malformed.json", HttpStatusCode.BadRequest)]
-    [InlineData("missing-instance-id.json", HttpStatusCode.BadRequest)]
-    [InlineData("received-callback-type.json", HttpStatusCode.UnprocessableEntity)]
-    public async Task A_malformed_request_gets_its_4xx_and_nothing_is_enqueued(string sample, HttpStatusCode expected)
+    [MemberData(nameof(InvalidSamples))]
+    public async Task A_refused_callback_gets_its_4xx_problem_at_either_url_and_nothing_is_enqueued(string sample)
     {
-        using var response = await DevHost.PostCallbackAsync(await File.ReadAllTextAsync(Path.Combine(Samples, "invalid", sample)));
+        Assert.True(Refusals.TryGetValue(sample, out var expected), $"samples/callbacks/invalid/{sample}: add the refusal it must get to {nameof(Refusals)}");
+        var body = await File.ReadAllTextAsync(Path.Combine(Samples, "invalid", sample));
+        string[] paths = ["/api/zapi/on-send", $"/api/instance/{CallbackShapes.PerInstanceId}/delivery"];
 
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        foreach (var queue in new[] { "zapi-deliveries", "zapi-errored-sends" })
+        var answers = new List<(string Path, HttpStatusCode Status, string? MediaType, string? Type)>();
+        foreach (var path in paths)
         {
-            Assert.Equal(0, (await Azurite.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+            using var response = await DevHost.PostCallbackAsync(body, path);
+            answers.Add((path, response.StatusCode, response.Content.Headers.ContentType?.MediaType, await ProblemTypeAsync(response)));
         }
+
+        Assert.Equal<(string, HttpStatusCode, string?, string?)>(
+            paths.Select(p => (p, expected.Status, (string?)"application/problem+json", (string?)(ProblemPrefix + expected.Kind))), answers);
+        await AssertNothingEnqueuedAsync();
+    }
+
+    [Fact]
+    public async Task A_50000_byte_callback_is_413_payload_too_large_and_not_503_with_the_default_settings()
+    {
+        var body = Padded(await File.ReadAllTextAsync(Path.Combine(Samples, "errors", "10-phone-number-does-not-exist.json")), 50_000);
+        Assert.Equal(50_000, Encoding.UTF8.GetByteCount(body));
+
+        using var response = await DevHost.PostCallbackAsync(body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(ProblemPrefix + "payload-too-large", await ProblemTypeAsync(response));
+        await AssertNothingEnqueuedAsync();
     }
 
     [Fact]
@@ -128,6 +173,29 @@ public sealed class DevHostEndToEndTests : DevHostTests
             () => ProbeAsync("/api/healthz/ready"), p => p.Status == HttpStatusCode.OK, Deadline, "readiness to recover");
 
         Assert.NotEqual("Unhealthy", after.Body.GetProperty("status").GetString());
+    }
+
+    /// <summary>A valid callback grown to <paramref name="bytes"/> bytes by an unknown field, which the reader keeps.</summary>
+    private static string Padded(string callback, int bytes)
+    {
+        const string Open = "{\"padding\":\"";
+        const string Close = "\",";
+        var padding = bytes - Encoding.UTF8.GetByteCount(callback) - Open.Length - Close.Length + 1;
+        return Open + new string('x', padding) + Close + callback.TrimStart()[1..];
+    }
+
+    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("type").GetString();
+    }
+
+    private async Task AssertNothingEnqueuedAsync()
+    {
+        foreach (var queue in new[] { "zapi-deliveries", "zapi-errored-sends" })
+        {
+            Assert.Equal(0, (await Azurite.Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        }
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> ProbeAsync(string path)

@@ -6,19 +6,39 @@ namespace ZapiFunctions.IntegrationTests.EndToEnd;
 /// <summary>requests.http at the repository root, every request sent to a real DevHost (with Azurite) over HTTP.</summary>
 public sealed class RequestsHttpFileTests : DevHostTests
 {
+    private const string SharedPath = "/api/zapi/on-send";
+
     private static readonly string RequestsFile = Path.Combine(RepositoryRoot.Path, "requests.http");
+    private static readonly string PerInstancePath = $"/api/instance/{CallbackShapes.PerInstanceId}/delivery";
 
     [Fact]
-    public void The_file_targets_the_local_host_on_port_7071_and_covers_every_case_of_the_ingest_contract()
+    public void The_file_targets_the_local_host_on_port_7071_and_covers_every_case_of_the_ingest_contract_and_every_sample()
     {
         var file = HttpFile.Parse(RequestsFile);
 
         Assert.Equal("http://127.0.0.1:7071", file.Variables["baseUrl"]);
+        Assert.Equal(CallbackShapes.PerInstanceId, file.Variables["instanceId"]);
         Assert.All(file.Requests, request => Assert.True(request.Expect is not null, $"'{request.Title}' has no '# expect: <status>'"));
-        Assert.All(file.Requests, request => Assert.Equal("/api/zapi/on-send", request.Url.AbsolutePath));
-        // delivered, errored, 405 method, 415 content type, 413 size, 400 malformed / missing / wrong type, 422 type.
-        Assert.Equal([200, 200, 400, 400, 400, 405, 413, 415, 422], file.Requests.Select(r => r.Expect!.Value).Order());
+        Assert.All(file.Requests, request => Assert.Contains(request.Url.AbsolutePath, (string[])[SharedPath, PerInstancePath]));
+        // delivered, errored and the 8 shapes; 405 method, 415 content type, 413 size, 400 malformed / no identifier /
+        // field given twice / wrong type, 422 type.
+        Assert.Equal(
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 400, 400, 400, 400, 405, 413, 415, 422],
+            file.Requests.Select(r => r.Expect!.Value).Order());
         Assert.All(file.Requests.Where(r => r.BodyFile is not null), r => Assert.True(File.Exists(r.BodyFile), $"'{r.Title}': {r.BodyFile} does not exist"));
+
+        // Every callback shape sample, at the URL it is meant for, and every invalid sample.
+        var shapes = file.Requests.Where(r => Path.GetDirectoryName(r.BodyFile) == CallbackShapes.Folder).ToList();
+        var invalid = Path.Combine(RepositoryRoot.Path, "samples", "callbacks", "invalid");
+
+        Assert.Equal(
+            CallbackShapes.FileNames,
+            shapes.Select(r => Path.GetFileName(r.BodyFile)!).Order(StringComparer.Ordinal));
+        Assert.All(shapes, r => Assert.Equal(CallbackShapes.For(Path.GetFileName(r.BodyFile)!).Path, r.Url.AbsolutePath));
+        Assert.All(shapes, r => Assert.Equal(200, r.Expect));
+        Assert.Equal(
+            Directory.EnumerateFiles(invalid, "*.json").Order(StringComparer.Ordinal),
+            file.Requests.Where(r => Path.GetDirectoryName(r.BodyFile) == invalid).Select(r => r.BodyFile!).Order(StringComparer.Ordinal));
     }
 
     [Fact]

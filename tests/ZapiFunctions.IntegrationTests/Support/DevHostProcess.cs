@@ -118,8 +118,9 @@ public sealed class DevHostProcess : IAsyncDisposable
     public Task<string[]> OutputUntilAsync(Func<string, bool> match, string what) =>
         Poll.UntilAsync(() => Task.FromResult<string[]>([.. Output]), lines => lines.Any(match), TimeSpan.FromSeconds(30), what);
 
-    public Task<HttpResponseMessage> PostCallbackAsync(string json) =>
-        Client.PostAsync(new Uri("/api/zapi/on-send", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+    /// <summary>Posts <paramref name="json"/> to <paramref name="path"/>: the shared URL unless a per-instance one is given.</summary>
+    public Task<HttpResponseMessage> PostCallbackAsync(string json, string path = "/api/zapi/on-send") =>
+        Client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
     /// <summary>
     /// Stops the DevHost as run.sh and Ctrl+C do (a signal, then a graceful shutdown) and waits until it has exited
