@@ -11,7 +11,8 @@ namespace ZapiFunctions.Bench.Micro;
 /// What <c>OnSendHandler</c> does to an accepted callback besides the queue call: a request id, parse + validate,
 /// the masked phone for the log line, the trace parent and the envelope (UTF-8 JSON). <c>…AndBase64</c> adds the
 /// Base64 text the queue client makes of the envelope (QueueMessageEncoding.Base64). Typical = samples/callbacks/
-/// delivered.json (~230 bytes); large = the same with an unknown field padding it to 64 KiB, the default limit.
+/// delivered.json (~230 bytes); large = the same with an unknown field padding it to 64 KiB (above the 48000-byte
+/// default limit since bodies must fit one queue message; kept at 64 KiB so figures stay comparable).
 /// </summary>
 [MemoryDiagnoser]
 public class IngestBenchmarks
