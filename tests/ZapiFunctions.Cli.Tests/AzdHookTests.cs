@@ -121,7 +121,7 @@ public sealed class AzdHookTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task With_zapi_settings_the_hook_registers_the_deployed_url_with_its_function_key()
+    public async Task With_zapi_settings_the_hook_registers_the_deployed_apps_per_instance_url_with_its_function_key()
     {
         var (code, output) = await RunHook(ZapiSettings);
 
@@ -129,10 +129,26 @@ public sealed class AzdHookTests : IAsyncLifetime
         var request = Assert.Single(_zapi.Requests);
         Assert.Equal("/instances/INSTANCE1/token/TOKENSECRET/update-webhook-delivery", request.PathAndQuery);
         Assert.Equal(
-            "https://func-zapi.azurewebsites.net/api/zapi/on-send?code=FUNCTIONKEY",
+            "https://func-zapi.azurewebsites.net/api/instance/INSTANCE1/delivery?code=FUNCTIONKEY",
             JsonDocument.Parse(request.Body).RootElement.GetProperty("value").GetString());
         Assert.DoesNotContain("FUNCTIONKEY", output, StringComparison.Ordinal);
         Assert.DoesNotContain("TOKENSECRET", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deployed_url_with_the_instance_placeholder_is_registered_filled_in_and_without_a_key_warning()
+    {
+        var settings = ZapiSettings;
+        settings["ZAPI_WEBHOOK_URL"] = "https://func-zapi.azurewebsites.net/api/instance/{instanceId}/delivery";
+
+        var (code, output) = await RunHook(settings);
+
+        Assert.True(code == 0, output);
+        Assert.Equal(
+            "https://func-zapi.azurewebsites.net/api/instance/INSTANCE1/delivery?code=FUNCTIONKEY",
+            JsonDocument.Parse(Assert.Single(_zapi.Requests).Body).RootElement.GetProperty("value").GetString());
+        Assert.DoesNotContain("warning", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FUNCTIONKEY", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,6 +45,26 @@ public sealed class FallbackCommandTests(TwoAccounts accounts) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Drain_moves_envelopes_of_every_callback_shape_unchanged_the_per_instance_id_included()
+    {
+        Write(fallback: accounts.Fallback.ConnectionString);
+        var minimal = AppPipeline.Envelope(AppPipeline.Sample("shapes/minimal"), DateTimeOffset.UtcNow, "req-min");
+        var perInstance = AppPipeline.Envelope(
+            AppPipeline.Sample("shapes/per-instance"), DateTimeOffset.UtcNow, "req-pi", "3C67AB641C8AA0412F6A2242B4E23AC7");
+        var fallback = accounts.Fallback.Queue(_errored);
+        await fallback.CreateIfNotExistsAsync();
+        await fallback.SendMessageAsync(minimal);
+        await fallback.SendMessageAsync(perInstance);
+
+        var (code, _, error) = await Run("fallback", "drain");
+
+        Assert.Equal((0, string.Empty), (code, error));
+        var moved = (await accounts.Primary.Queue(_errored).PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { minimal.ToString(), perInstance.ToString() }.Order(StringComparer.Ordinal), moved);
+        Assert.Equal("3C67AB641C8AA0412F6A2242B4E23AC7", EnvelopeReader.Read(BinaryData.FromString(moved.Single(b => b.Contains("req-pi", StringComparison.Ordinal)))).PathInstanceId);
+    }
+
+    [Fact]
     public async Task Dry_run_counts_what_the_fallback_holds_and_moves_nothing()
     {
         Write(fallback: accounts.Fallback.ConnectionString);

@@ -115,6 +115,38 @@ public sealed class PrivacyCommandTests : AzuriteSettingsTests
         Assert.StartsWith("error: Give --phone as Z-API writes it", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Forget_erases_a_callback_whose_phone_came_as_a_json_number_queued_and_recorded()
+    {
+        // The sender wrote "phone": 5511987654321; the app keeps it as its text.
+        var sample = AppPipeline.Sample("shapes/phone-as-number");
+        await AppPipeline.ProcessAsync(Storage, AppPipeline.Envelope(sample, DateTimeOffset.UtcNow, "req-n1"), TimeProvider.System);
+        var queue = Storage.Queue("zapi-errored-sends");
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync(AppPipeline.Envelope(sample, DateTimeOffset.UtcNow, "req-n2"));
+
+        var (code, output, error) = await Run("errored", "forget", "--phone", Phone);
+
+        Assert.Equal((0, string.Empty), (code, error));
+        Assert.Contains("Erased 2 item(s) in all", output, StringComparison.Ordinal);
+        Assert.Empty(await Keys("ZapiErroredSends"));
+        Assert.Equal(0, await Visible("zapi-errored-sends"));
+    }
+
+    [Fact]
+    public async Task Purge_deletes_the_rows_of_callbacks_that_named_no_instance()
+    {
+        await AppPipeline.ProcessAsync(
+            Storage, AppPipeline.Envelope(AppPipeline.Sample("shapes/minimal"), DateTimeOffset.UtcNow.AddDays(-40), "req-min"),
+            new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-40)));
+
+        var (code, output, _) = await Run("errored", "purge", "--older-than", "30d");
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("Deleted 1 errored-send row(s)", output, StringComparison.Ordinal);
+        Assert.Empty(await Keys("ZapiErroredSends"));
+    }
+
     /// <summary>For <see cref="Phone"/>: 2 rows, 1 dead letter, 1 message in each of deliveries and errored sends; others beside them.</summary>
     private async Task Seed()
     {

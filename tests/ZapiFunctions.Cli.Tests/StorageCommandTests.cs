@@ -102,6 +102,23 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
     }
 
     [Fact]
+    public async Task Poison_peek_shows_a_callback_without_instance_or_messageId_by_its_zaapId_under_instance_none()
+    {
+        await Poison().CreateIfNotExistsAsync();
+        await Poison().SendMessageAsync(AppPipeline.Envelope(AppPipeline.Sample("shapes/minimal"), DateTimeOffset.UtcNow, "req-min"));
+        await Poison().SendMessageAsync(AppPipeline.Envelope(
+            AppPipeline.Sample("shapes/per-instance"), DateTimeOffset.UtcNow, "req-pi", "3C67AB641C8AA0412F6A2242B4E23AC7"));
+
+        var (code, output, error) = await Run("poison", "peek");
+
+        Assert.Equal((0, string.Empty), (code, error));
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[2..];
+        Assert.Equal(2, rows.Length);
+        Assert.Matches(@"\s+poison\s+-\s+\(none\)\s+A20DA9C0183A2D35A260F53F5D2B1001 \(zaapId\)\s+Phone number does not exist\s*$", rows.Single(r => r.Contains("A20DA9C0183A2D35A260F53F5D2B1001", StringComparison.Ordinal)));
+        Assert.Matches(@"\s+3C67AB641C8AA0412F6A2242B4E23AC7\s+3EB0F1C2D3E4F5A61004\s+Error on send message\s*$", rows.Single(r => r.Contains("3EB0F1C2D3E4F5A61004", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Poison_replay_all_moves_every_message_back_and_empties_poison()
     {
         await Poison().CreateIfNotExistsAsync();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Time.Testing;
@@ -15,6 +16,7 @@ public sealed class TraceCommandTests : AzuriteSettingsTests
 {
     private const string Phone = "5511987654321";
     private const string MaskedPhone = "55*******4321";
+    private const string PathInstance = "3C67AB641C8AA0412F6A2242B4E23AC7";
     private static readonly DateTimeOffset Received = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -117,6 +119,137 @@ public sealed class TraceCommandTests : AzuriteSettingsTests
         Assert.Equal(
             $"warning: zapi-errored-sends-poison was not searched: one of its first 32 messages is not Base64, so none could be read{Environment.NewLine}",
             error);
+    }
+
+    [Fact]
+    public async Task A_minimal_callback_recorded_by_the_processor_is_traced_by_its_zaapId_and_listed_under_instance_none()
+    {
+        // Only what Z-API's docs require: phone, zaapId, type (and the error): no messageId, instanceId or momment.
+        const string ZaapId = "A20DA9C0183A2D35A260F53F5D2B1001";
+        var envelope = AppPipeline.Envelope(AppPipeline.Sample("shapes/minimal"), Received, "req-min");
+        await AppPipeline.ProcessAsync(Storage, envelope, new FakeTimeProvider(Received.AddSeconds(1)));
+        await Send("zapi-errored-sends-poison", envelope);
+
+        var (code, output, error) = await Run("trace", ZaapId);
+        var (jsonCode, json, _) = await Run("trace", ZaapId, "--json", "--instance", "(none)");
+        var (listCode, list, _) = await Run("errored", "list");
+        var (_, listJson, _) = await Run("errored", "list", "--instance", "(none)", "--json");
+
+        Assert.Equal((0, string.Empty), (code, error));
+        var lines = Lines(output);
+        Assert.Equal(["processed", "poisoned", "queued", "notified"], lines.Select(Stage));
+        Assert.StartsWith("2026-05-01 12:00:01Z  processed  recorded in ZapiErroredSends: category invalid-number", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("instance (none), phone " + MaskedPhone, lines[0], StringComparison.Ordinal);
+        Assert.Contains("instance (none), phone " + MaskedPhone + ", error \"Phone number does not exist\"", lines[1], StringComparison.Ordinal);
+
+        Assert.Equal(0, jsonCode);
+        var stages = Lines(json).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.All(stages, s => Assert.Equal(ZaapId, s.GetProperty("id").GetString()));
+        Assert.Equal(JsonValueKind.Null, stages[0].GetProperty("instanceId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, stages[0].GetProperty("messageId").ValueKind);
+        Assert.Equal(ZaapId, stages[0].GetProperty("zaapId").GetString());
+
+        Assert.Equal(0, listCode);
+        var listed = Lines(list);
+        Assert.Equal(3, listed.Length); // header, rule, the row
+        Assert.Matches($@"^2026-05-01 12:00:01  \(none\)\s+{ZaapId} \(zaapId\)\s+-\s+{Regex.Escape(MaskedPhone)}\s+invalid-number\s+no\s+1\s+Phone number does not exist$", listed[2]);
+        var row = JsonDocument.Parse(Assert.Single(Lines(listJson))).RootElement;
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("InstanceId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("MessageId").ValueKind);
+        Assert.Equal(ZaapId, row.GetProperty("ZaapId").GetString());
+        Assert.Equal(Received.ToUnixTimeMilliseconds(), row.GetProperty("Momment").GetInt64()); // no momment: received-at
+    }
+
+    [Fact]
+    public async Task A_callback_without_phone_or_instance_shows_dashes_and_none_not_empty_columns()
+    {
+        await Send("zapi-errored-sends", AppPipeline.Envelope(
+            """{"zaapId":"Z-ONLY","type":"DeliveryCallback","error":"Phone number does not exist"}""", Received, "req-bare"));
+
+        var (code, output, _) = await Run("trace", "Z-ONLY");
+
+        Assert.Equal(0, code);
+        Assert.Contains("received and waiting in zapi-errored-sends (request req-bare, instance (none), phone -, error \"Phone number does not exist\")", Lines(output)[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_zaapId_also_finds_a_callback_that_has_a_messageId()
+    {
+        var ledger = new ErroredSendLedger(await Table(), new FakeTimeProvider(Received));
+        await ledger.RecordAsync(Callback("M-6", "Phone number does not exist"), ErrorCatalog.Classify("Phone number does not exist", null), "req-6", Received, CancellationToken.None);
+        await Send("zapi-errored-sends", Envelope("M-6", "req-7", "Phone number does not exist", Received.AddMinutes(5)));
+
+        var (code, output, _) = await Run("trace", "Z-M-6", "--instance", "inst-a");
+
+        Assert.Equal(0, code);
+        var lines = Lines(output);
+        Assert.Equal(["processed", "queued", "notified", "poisoned"], lines.Select(Stage));
+        Assert.StartsWith("2026-05-01 12:00:00Z  processed  recorded in ZapiErroredSends", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("2026-05-01 12:05:00Z  queued     received and waiting in zapi-errored-sends (request req-7", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_per_instance_callback_shows_the_instance_the_url_gave_it()
+    {
+        await Send("zapi-errored-sends", AppPipeline.Envelope(AppPipeline.Sample("shapes/per-instance"), Received, "req-pi", PathInstance));
+        await Send("zapi-errored-sends", AppPipeline.Envelope(AppPipeline.Sample("shapes/per-instance-mismatch"), Received, "req-pm", PathInstance));
+
+        var (code, output, _) = await Run("trace", "3EB0F1C2D3E4F5A61004", "--instance", PathInstance);
+        var (mismatchCode, mismatch, _) = await Run("trace", "3EB0F1C2D3E4F5A61005");
+
+        Assert.Equal((0, 0), (code, mismatchCode));
+        Assert.Contains($"instance {PathInstance} (from the URL), phone", Lines(output)[0], StringComparison.Ordinal);
+        Assert.Contains($"instance 7D1E0C5B9A8F4E3D2C1B0A9F8E7D6C5B (the URL named {PathInstance}), phone", Lines(mismatch)[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Custom_id_traces_every_callback_that_carries_it_recorded_or_queued()
+    {
+        // The failed send, recorded; a later send of the same order, delivered and still queued; another order beside them.
+        var failed = AppPipeline.Envelope(AppPipeline.Sample("shapes/with-custom-id"), Received, "req-c1");
+        await AppPipeline.ProcessAsync(Storage, failed, new FakeTimeProvider(Received.AddSeconds(1)));
+        await Send("zapi-deliveries", AppPipeline.Envelope(
+            $$"""{"phone":"{{Phone}}","zaapId":"Z-retry","messageId":"M-retry","instanceId":"{{PathInstance}}","type":"DeliveryCallback","customId":"order-123"}""",
+            Received.AddMinutes(10), "req-c2"));
+        await Send("zapi-errored-sends", AppPipeline.Envelope(
+            $$"""{"phone":"{{Phone}}","zaapId":"Z-other","messageId":"M-other","instanceId":"{{PathInstance}}","type":"DeliveryCallback","customId":"order-999","error":"Phone number does not exist"}""",
+            Received, "req-c3"));
+
+        var (code, output, error) = await Run("trace", "--custom-id", "order-123");
+        var (jsonCode, json, _) = await Run("trace", "--custom-id", "order-123", "--json");
+        var (otherInstance, none, _) = await Run("trace", "--custom-id", "order-123", "--instance", "inst-b");
+
+        Assert.Equal((0, string.Empty), (code, error));
+        var lines = Lines(output);
+        Assert.Equal("customId order-123: 2 message(s)", lines[0]);
+        Assert.Equal($"message 3EB0F1C2D3E4F5A61003, instance {PathInstance}:", lines[1]);
+        Assert.Equal(["processed", "queued", "notified", "poisoned"], lines[2..6].Select(Stage));
+        Assert.EndsWith("phone " + MaskedPhone + ", customId order-123", lines[2], StringComparison.Ordinal);
+        Assert.Equal($"message M-retry, instance {PathInstance}:", lines[6]);
+        Assert.Equal(["queued", "processed", "notified", "poisoned"], lines[7..].Select(Stage));
+        Assert.Contains("waiting in zapi-deliveries (request req-c2, instance " + PathInstance + ", phone " + MaskedPhone + ", customId order-123)", lines[7], StringComparison.Ordinal);
+        Assert.DoesNotContain("M-other", output, StringComparison.Ordinal);
+
+        Assert.Equal(0, jsonCode);
+        var stages = Lines(json).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["3EB0F1C2D3E4F5A61003", "M-retry"], stages.Select(s => s.GetProperty("id").GetString()).Distinct());
+        Assert.Equal("order-123", stages[0].GetProperty("customId").GetString());
+
+        Assert.Equal(1, otherInstance);
+        Assert.StartsWith("customId order-123: not found: no row with CustomId order-123 in ZapiErroredSends", Assert.Single(Lines(none)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "error: Give the callback's messageId or zaapId (zapi trace <messageId>), or its customId (zapi trace --custom-id <customId>).")]
+    [InlineData(new[] { "M-1", "--custom-id", "order-123" }, "error: Give the callback's messageId or --custom-id, not both.")]
+    [InlineData(new[] { "--custom-id", " " }, "error: Give the callback's messageId or zaapId (zapi trace <messageId>), or its customId (zapi trace --custom-id <customId>).")]
+    public async Task Not_exactly_one_of_messageId_or_custom_id_is_a_one_line_usage_error(string[] args, string expected)
+    {
+        var (code, output, error) = await Run(["trace", .. args]);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Equal(expected, Assert.Single(Lines(error)));
     }
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

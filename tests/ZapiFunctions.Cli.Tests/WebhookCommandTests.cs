@@ -9,6 +9,11 @@ namespace ZapiFunctions.Cli.Tests;
 public sealed class WebhookCommandTests : IAsyncLifetime
 {
     private const string Webhook = "https://func-zapi.azurewebsites.net/api/zapi/on-send?code=FUNCTIONKEY";
+    private const string PerInstance = "https://func-zapi.azurewebsites.net/api/instance/INSTANCE1/delivery?code=FUNCTIONKEY";
+    private const string Shared = Webhook;
+
+    /// <summary>The deployment's output, placeholder and all, with its function key.</summary>
+    private const string Deployed = "https://func-zapi.azurewebsites.net/api/instance/{instanceId}/delivery?code=FUNCTIONKEY";
     private FakeZapi _zapi = null!;
 
     public async Task InitializeAsync() => _zapi = await FakeZapi.StartAsync();
@@ -26,7 +31,7 @@ public sealed class WebhookCommandTests : IAsyncLifetime
         Assert.Equal("/instances/INSTANCE1/token/TOKENSECRET/update-webhook-delivery", request.PathAndQuery);
         Assert.StartsWith("application/json", request.Headers["Content-Type"], StringComparison.Ordinal);
         Assert.Equal("CLIENTSECRET", request.Headers["Client-Token"]);
-        Assert.Equal(Webhook, JsonDocument.Parse(request.Body).RootElement.GetProperty("value").GetString());
+        Assert.Equal(PerInstance, JsonDocument.Parse(request.Body).RootElement.GetProperty("value").GetString());
         Assert.Contains("code=***", output, StringComparison.Ordinal);
         foreach (var secret in new[] { "TOKENSECRET", "CLIENTSECRET", "FUNCTIONKEY" })
         {
@@ -220,6 +225,141 @@ public sealed class WebhookCommandTests : IAsyncLifetime
         Assert.Contains("warning", error, StringComparison.Ordinal);
     }
 
-    private Task<(int, string, string)> Register(params string[] extra) =>
-        ZapiTool.RunAsync(null, ["webhook", "register", "--instance", "INSTANCE1", "--token", "TOKENSECRET", "--base-url", _zapi.BaseAddress.ToString(), "--url", Webhook, .. extra]);
+    [Fact]
+    public async Task The_shared_url_given_registers_the_per_instance_url_and_warns_which_key_it_needs()
+    {
+        var (code, output, error) = await RegisterUrl(Webhook);
+
+        Assert.Equal(0, code);
+        Assert.Equal(PerInstance, RegisteredUrl());
+        Assert.Equal(
+            "Registered https://func-zapi.azurewebsites.net/api/instance/INSTANCE1/delivery?code=*** (the per-instance URL) as the On send webhook of instance INSTANCE1.",
+            output.Trim());
+        var warning = Assert.Single(Lines(error));
+        Assert.StartsWith("warning: registering the per-instance URL in place of the shared one given: its ?code= must be a host key or the InstanceDelivery function's key", warning, StringComparison.Ordinal);
+        Assert.Contains("--shared", warning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://func-zapi.azurewebsites.net?code=FUNCTIONKEY")]
+    [InlineData("https://func-zapi.azurewebsites.net/?code=FUNCTIONKEY")]
+    [InlineData("https://func-zapi.azurewebsites.net/api/instance/{instanceId}/delivery?code=FUNCTIONKEY")]
+    [InlineData("https://func-zapi.azurewebsites.net/api/instance/INSTANCE1/delivery?code=FUNCTIONKEY")]
+    public async Task The_app_base_url_or_the_deployment_output_with_its_placeholder_registers_the_per_instance_url(string url)
+    {
+        var (code, output, error) = await RegisterUrl(url);
+
+        Assert.Equal((0, string.Empty), (code, error));
+        Assert.Equal(PerInstance, RegisteredUrl());
+        Assert.Contains("(the per-instance URL)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_placeholder_in_a_path_of_its_own_is_filled_where_it_stands()
+    {
+        var (code, _, error) = await RegisterUrl("https://gateway.example.test/zapi/{instanceId}/hook?code=K&x=1");
+
+        Assert.Equal((0, string.Empty), (code, error));
+        Assert.Equal("https://gateway.example.test/zapi/INSTANCE1/hook?code=K&x=1", RegisteredUrl());
+    }
+
+    [Theory]
+    [InlineData("https://func-zapi.azurewebsites.net/api/zapi/on-send?code=FUNCTIONKEY", false)]
+    [InlineData("https://func-zapi.azurewebsites.net?code=FUNCTIONKEY", false)]
+    [InlineData("https://func-zapi.azurewebsites.net/api/instance/{instanceId}/delivery?code=FUNCTIONKEY", true)]
+    [InlineData("https://func-zapi.azurewebsites.net/api/instance/INSTANCE1/delivery?code=FUNCTIONKEY", true)]
+    public async Task Shared_registers_the_shared_url(string url, bool otherFunctionsKey)
+    {
+        var (code, output, error) = await RegisterUrl(url, "--shared");
+
+        Assert.Equal(0, code);
+        Assert.Equal(Shared, RegisteredUrl());
+        Assert.Equal(
+            "Registered https://func-zapi.azurewebsites.net/api/zapi/on-send?code=*** (the shared URL) as the On send webhook of instance INSTANCE1.",
+            output.Trim());
+        if (otherFunctionsKey)
+        {
+            Assert.StartsWith(
+                "warning: registering the shared URL in place of the per-instance one given: its ?code= must be a host key or the OnSend function's key",
+                Assert.Single(Lines(error)),
+                StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(error);
+        }
+    }
+
+    [Fact]
+    public async Task An_instance_id_with_characters_that_end_or_split_a_path_is_escaped_as_one_segment()
+    {
+        var (code, output, _) = await ZapiTool.RunAsync(
+            null, "webhook", "register", "--instance", "team/a#1?x%", "--token", "T", "--base-url", _zapi.BaseAddress.ToString(),
+            "--url", "https://func-zapi.azurewebsites.net/api/instance/{instanceId}/delivery?code=K");
+
+        Assert.Equal(0, code);
+        Assert.Equal("https://func-zapi.azurewebsites.net/api/instance/team%2Fa%231%3Fx%25/delivery?code=K", RegisteredUrl());
+        Assert.Contains("/api/instance/team%2Fa%231%3Fx%25/delivery?code=***", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://gateway.example.test/hooks/zapi?code=K")]
+    [InlineData("https://func-zapi.azurewebsites.net/api/zapi/other?code=K")]
+    [InlineData("https://func-zapi.azurewebsites.net/api?code=K")]
+    public async Task Any_other_path_is_registered_as_given_with_or_without_shared(string url)
+    {
+        var (code, output, error) = await RegisterUrl(url);
+        var (sharedCode, sharedOutput, _) = await RegisterUrl(url, "--shared");
+
+        Assert.Equal((0, 0, string.Empty), (code, sharedCode, error));
+        Assert.Equal([url, url], _zapi.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("value").GetString()));
+        Assert.Contains("(the URL as given)", output, StringComparison.Ordinal);
+        Assert.Contains("(the URL as given)", sharedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_instances_per_instance_url_is_registered_as_given_with_a_warning()
+    {
+        var url = "https://func-zapi.azurewebsites.net/api/instance/OTHER/delivery?code=K";
+
+        var (code, _, error) = await RegisterUrl(url);
+
+        Assert.Equal(0, code);
+        Assert.Equal(url, RegisteredUrl());
+        Assert.StartsWith("warning: the URL is the per-instance URL of instance OTHER, not of INSTANCE1", Assert.Single(Lines(error)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shared_with_a_placeholder_in_a_path_of_its_own_is_a_one_line_usage_error()
+    {
+        var (code, output, error) = await RegisterUrl("https://gateway.example.test/zapi/{instanceId}/hook?code=K", "--shared");
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Equal(
+            "error: --shared: the URL's path '/zapi/{instanceId}/hook' is not the app's, so its shared URL is unknown; give the app's base URL or its /api/zapi/on-send URL.",
+            Assert.Single(Lines(error)));
+        Assert.Empty(_zapi.Requests);
+    }
+
+    [Fact]
+    public async Task Register_help_says_the_per_instance_url_is_the_default_and_what_shared_does()
+    {
+        var (code, output, _) = await ZapiTool.RunAsync(null, "webhook", "register", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("to the app's per-instance URL, /api/instance/<--instance>/delivery", output, StringComparison.Ordinal);
+        Assert.Contains("/api/instance/{instanceId}/delivery URL (the deployment's output) registers the per-instance URL of --instance", output, StringComparison.Ordinal);
+        Assert.Matches(@"--shared\s+Register the shared /api/zapi/on-send URL instead of the per-instance one", output);
+    }
+
+    private string? RegisteredUrl() =>
+        JsonDocument.Parse(Assert.Single(_zapi.Requests).Body).RootElement.GetProperty("value").GetString();
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private Task<(int, string, string)> RegisterUrl(string url, params string[] extra) =>
+        ZapiTool.RunAsync(null, ["webhook", "register", "--instance", "INSTANCE1", "--token", "TOKENSECRET", "--base-url", _zapi.BaseAddress.ToString(), "--url", url, .. extra]);
+
+    private Task<(int, string, string)> Register(params string[] extra) => RegisterUrl(Deployed, extra);
 }

@@ -13,7 +13,7 @@ internal static class ErroredCommands
 {
     public static Command Create(CliConsole console)
     {
-        var instance = new Option<string?>("--instance") { Description = "Only this Z-API instance id." };
+        var instance = new Option<string?>("--instance") { Description = $"Only this Z-API instance id; {TableKeys.NoInstance} for the callbacks that named none." };
         var category = new Option<string?>("--category") { Description = "Only this category (invalid-number, connection, temporary-restriction, …)." };
         var since = new Option<string?>("--since") { Description = "Only rows seen since: an ISO date/time (2026-05-01T00:00:00Z) or a duration back from now (30m, 24h, 7d)." };
         var top = new Option<int>("--top") { Description = "At most this many rows, newest first (default 50).", DefaultValueFactory = _ => 50 };
@@ -32,12 +32,15 @@ internal static class ErroredCommands
             {
                 foreach (var row in rows)
                 {
+                    // A field the callback did not carry is null, not an empty string.
                     await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
                     {
-                        row.InstanceId,
-                        row.MessageId,
-                        row.ZaapId,
-                        row.Phone,
+                        InstanceId = CallbackText.NonEmpty(row.InstanceId),
+                        row.PathInstanceId,
+                        MessageId = CallbackText.NonEmpty(row.MessageId),
+                        ZaapId = CallbackText.NonEmpty(row.ZaapId),
+                        row.CustomId,
+                        Phone = CallbackText.NonEmpty(row.Phone),
                         row.Error,
                         row.ErrorCode,
                         row.Category,
@@ -61,11 +64,17 @@ internal static class ErroredCommands
             }
 
             var full = parse.GetValue(showPhone);
-            TextTable.Write(console.Out, ["last seen (UTC)", "instance", "message", "phone", "category", "retry", "n", "error"], rows.Select(r => (IReadOnlyList<string>)
+            TextTable.Write(console.Out, ["last seen (UTC)", "instance", "message", "custom id", "phone", "category", "retry", "n", "error"], rows.Select(r => (IReadOnlyList<string>)
             [
-                r.LastSeen.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), r.InstanceId, r.MessageId,
-                full ? r.Phone : PhoneMask.Mask(r.Phone), r.Category, r.Retryable ? "yes" : "no",
-                r.Occurrences.ToString(CultureInfo.InvariantCulture), r.Error ?? r.ErrorCode ?? string.Empty,
+                r.LastSeen.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                CallbackText.Instance(r.InstanceId),
+                CallbackText.Message(r.MessageId, r.ZaapId),
+                CallbackText.OrAbsent(r.CustomId),
+                CallbackText.NonEmpty(r.Phone) is { } phone ? (full ? phone : PhoneMask.Mask(phone)) : CallbackText.Absent,
+                r.Category,
+                r.Retryable ? "yes" : "no",
+                r.Occurrences.ToString(CultureInfo.InvariantCulture),
+                CallbackText.OrAbsent(CallbackText.NonEmpty(r.Error) ?? r.ErrorCode),
             ]));
             return ExitCodes.Success;
         }));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Operations;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Cli.Commands;
 
@@ -54,9 +55,10 @@ internal static class PoisonCommands
 
             TextTable.Write(console.Out, ["id", "at (UTC)", "kept in", "tries", "instance", "message", "error or problem"], items.Select(i => (IReadOnlyList<string>)
             [
-                i.Id, i.At?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty, i.KeptIn,
-                i.Row?.Attempts.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                Field(i, "instanceId"), Field(i, "messageId"), i.Row?.Error ?? i.Problem ?? Field(i, "error"),
+                i.Id, i.At?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? CallbackText.Absent, i.KeptIn,
+                i.Row?.Attempts.ToString(CultureInfo.InvariantCulture) ?? CallbackText.Absent,
+                .. Callback(i.Envelope),
+                i.Row?.Error ?? i.Problem ?? CallbackText.OrAbsent(i.Envelope is { } e ? CallbackTrace.Field(e, "error") : null),
             ]));
             return ExitCodes.Success;
         }));
@@ -93,6 +95,11 @@ internal static class PoisonCommands
         return new Command("poison", "Inspect and replay dead letters: the errored sends that failed their last try (dead-letters table and poison queue).") { peek, replay };
     }
 
+    /// <summary>The instance and message columns: <see cref="CallbackText.Absent"/> for a body that is not an envelope.</summary>
+    private static string[] Callback(CallbackEnvelope? envelope) => envelope is null
+        ? [CallbackText.Absent, CallbackText.Absent]
+        : [CallbackText.Instance(CallbackTrace.InstanceOf(envelope)), CallbackText.Message(CallbackTrace.Field(envelope, "messageId"), CallbackTrace.Field(envelope, "zaapId"))];
+
     private static DeadLetterOperations Operations(CliSettings settings)
     {
         var options = settings.Options(
@@ -103,9 +110,4 @@ internal static class PoisonCommands
             queues.GetQueueClient(options.ErroredSendsQueue), queues.GetQueueClient(options.ErroredSendsQueue + "-poison"), store,
             options.ErroredSendsTimeToLive);
     }
-
-    private static string Field(DeadLetterItem item, string name) =>
-        item.Envelope is { } envelope && envelope.Callback.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
-            : string.Empty;
 }

@@ -13,28 +13,46 @@ internal static class WebhookCommands
         var token = new Option<string?>("--token") { Description = "Z-API instance token (or ZAPI_INSTANCE_TOKEN). Never printed." };
         var clientToken = new Option<string?>("--client-token") { Description = "Account security token, sent as Client-Token (or ZAPI_CLIENT_TOKEN). Never printed." };
         var baseUrl = new Option<string?>("--base-url") { Description = "Z-API API address (or ZAPI_BASE_URL; default https://api.z-api.io)." };
-        var url = new Option<string?>("--url") { Description = "The HTTPS webhook URL to register, with ?code=<function key> (or ZAPI_WEBHOOK_REGISTER_URL, which keeps the key off the command line)." };
-
-        var register = new Command("register", "Set the instance's On send webhook (Z-API update-webhook-delivery).")
+        var url = new Option<string?>("--url")
         {
-            instance, token, clientToken, baseUrl, url,
+            Description = "The app's https:// URL with ?code=<function key> (or ZAPI_WEBHOOK_REGISTER_URL, which keeps the key off the command line). " +
+                $"Its base URL, its {WebhookUrl.SharedPath} URL or its /api/instance/{WebhookUrl.Placeholder}/delivery URL (the deployment's output) registers the per-instance URL of --instance; {WebhookUrl.Placeholder} in a path of your own is filled in, and any other path is registered as given.",
+        };
+        var shared = new Option<bool>("--shared")
+        {
+            Description = $"Register the shared {WebhookUrl.SharedPath} URL instead of the per-instance one; callbacks that carry no instanceId are then recorded under instance (none).",
+        };
+
+        var register = new Command(
+            "register",
+            $"Set the instance's On send webhook (Z-API update-webhook-delivery) to the app's per-instance URL, /api/instance/<--instance>/delivery, which says the instance even when a callback does not (--shared: {WebhookUrl.SharedPath}).")
+        {
+            instance, token, clientToken, baseUrl, url, shared,
         };
         register.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
-            var webhook = ParseWebhookUrl(parse.GetValue(url) ?? console.Environment("ZAPI_WEBHOOK_REGISTER_URL")
+            var given = ParseWebhookUrl(parse.GetValue(url) ?? console.Environment("ZAPI_WEBHOOK_REGISTER_URL")
                 ?? throw new UsageException("Give the webhook URL: --url (or ZAPI_WEBHOOK_REGISTER_URL)."));
-            if (!webhook.Query.Contains("code=", StringComparison.OrdinalIgnoreCase))
-            {
-                await console.Error.WriteLineAsync("warning: the URL has no ?code=<function key>; Azure will answer 401 to Z-API. See README, \"The webhook URL to register\".");
-            }
-
             var (client, target) = Client(console, parse, instance, token, clientToken, baseUrl);
+            ResolvedWebhookUrl webhook;
             using (client)
             {
-                await new ZapiClient(client).RegisterDeliveryWebhookAsync(target, webhook, ct);
+                webhook = WebhookUrl.Resolve(given, target.InstanceId, parse.GetValue(shared));
+                foreach (var warning in Warnings(webhook, target.InstanceId))
+                {
+                    await console.Error.WriteLineAsync("warning: " + warning);
+                }
+
+                await new ZapiClient(client).RegisterDeliveryWebhookAsync(target, webhook.Url, ct);
             }
 
-            await console.Out.WriteLineAsync($"Registered {Redact.Url(webhook.ToString())} as the On send webhook of instance {target.InstanceId}.");
+            var kind = webhook.Kind switch
+            {
+                WebhookUrlKind.PerInstance => "the per-instance URL",
+                WebhookUrlKind.Shared => "the shared URL",
+                _ => "the URL as given",
+            };
+            await console.Out.WriteLineAsync($"Registered {Redact.Url(webhook.Url.ToString())} ({kind}) as the On send webhook of instance {target.InstanceId}.");
             return ExitCodes.Success;
         }));
 
@@ -68,6 +86,28 @@ internal static class WebhookCommands
         }));
 
         return new Command("webhook", "Register or show the Z-API On send webhook.") { register, show };
+    }
+
+    /// <summary>What may make the registered URL fail or mislead, one line each.</summary>
+    private static IEnumerable<string> Warnings(ResolvedWebhookUrl webhook, string instanceId)
+    {
+        var hasKey = webhook.Url.Query.Contains("code=", StringComparison.OrdinalIgnoreCase);
+        if (!hasKey)
+        {
+            yield return "the URL has no ?code=<function key>; Azure will answer 401 to Z-API. See README, \"The webhook URL to register\".";
+        }
+        else if (webhook.OtherFunction)
+        {
+            // A function key opens only its own function: OnSend's key is refused by InstanceDelivery, and the other way round.
+            yield return webhook.Kind == WebhookUrlKind.Shared
+                ? "registering the shared URL in place of the per-instance one given: its ?code= must be a host key or the OnSend function's key (InstanceDelivery's own key gets 401)."
+                : "registering the per-instance URL in place of the shared one given: its ?code= must be a host key or the InstanceDelivery function's key (OnSend's own key gets 401); --shared registers the shared URL instead.";
+        }
+
+        if (webhook.NamedInstance is { } named && !string.Equals(named, instanceId, StringComparison.Ordinal))
+        {
+            yield return $"the URL is the per-instance URL of instance {named}, not of {instanceId}: {instanceId}'s callbacks without an instanceId would be recorded as {named}'s. Give the app's base URL to register {instanceId}'s own.";
+        }
     }
 
     private static Uri ParseWebhookUrl(string text)

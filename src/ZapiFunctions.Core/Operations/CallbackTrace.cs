@@ -10,8 +10,10 @@ namespace ZapiFunctions.Core.Operations;
 /// <summary>
 /// What happened to one callback, from storage alone: queued (an envelope for it in the deliveries or errored-sends
 /// queue), processed (its <c>ZapiErroredSends</c> row), notified (the row's <c>NotifiedAt</c>) and poisoned (an envelope
-/// for it in the poison queue). Queues are peeked, not received, so the lookup changes nothing; a peek sees only the
-/// first <see cref="PeekLimit"/> visible messages (one being processed or waiting for a retry is invisible).
+/// for it in the poison queue). A callback is found by its <c>messageId</c> or its <c>zaapId</c> (some senders send only
+/// the latter, and the ledger keys a row by <c>messageId</c>, else <c>zaapId</c>), or by the <c>customId</c> the team set
+/// on the send. Queues are peeked, not received, so the lookup changes nothing; a peek sees only the first
+/// <see cref="PeekLimit"/> visible messages (one being processed or waiting for a retry is invisible).
 /// </summary>
 public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSends, QueueClient poison, TableClient table)
 {
@@ -22,8 +24,8 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
     public const int PeekLimit = 32;
 
     /// <summary>
-    /// Finds every trace of <paramref name="messageId"/> (Z-API's <c>messageId</c>), only for
-    /// <paramref name="instanceId"/> when given.
+    /// Finds every trace of <paramref name="messageId"/> (Z-API's <c>messageId</c>, or its <c>zaapId</c>), only for
+    /// <paramref name="instanceId"/> when given (<see cref="TableKeys.NoInstance"/>: callbacks that named no instance).
     /// </summary>
     public async Task<CallbackTraceResult> FindAsync(string messageId, string? instanceId, CancellationToken cancellationToken)
     {
@@ -36,7 +38,7 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
         var queued = new List<QueuedStep>();
         foreach (var queue in _queues)
         {
-            queued.AddRange((await PeekAsync(queue, messageId, instanceId, warnings, cancellationToken))
+            queued.AddRange((await PeekAsync(queue, e => IsFor(e, messageId, instanceId), warnings, cancellationToken))
                 .Select(m => new QueuedStep(m.Envelope.ReceivedAt, queue.Name, m.MessageId, m.InsertedOn, m.Envelope)));
         }
 
@@ -44,7 +46,7 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
 
         // A delivered callback (no error) is only queued for consumers: it is never recorded, notified or poisoned.
         var deliveredOnly = queued.Count > 0 && queued.All(q => q.Queue == deliveries?.Name && q.Field("error") is null);
-        var rows = await RowsAsync(messageId, instanceId, cancellationToken);
+        var rows = await RowsAsync(ById(messageId), instanceId, cancellationToken);
         if (queued.Count == 0)
         {
             missing.Add(new TraceMiss(TraceStages.Queued, rows.Count > 0
@@ -68,7 +70,7 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
                 : $"its {table.Name} row has no NotifiedAt: notifications are off (Zapi__NotifyUrl), or the endpoint has not accepted one yet"));
         }
 
-        var poisoned = (await PeekAsync(poison, messageId, instanceId, warnings, cancellationToken))
+        var poisoned = (await PeekAsync(poison, e => IsFor(e, messageId, instanceId), warnings, cancellationToken))
             .Select(m => new PoisonedStep(m.InsertedOn ?? m.Envelope.ReceivedAt, poison.Name, m.MessageId, m.InsertedOn, m.Envelope))
             .ToList();
         steps.AddRange(poisoned);
@@ -81,10 +83,83 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
             messageId, instanceId, [.. steps.OrderBy(s => s.At).ThenBy(s => TraceStages.Order(s.Stage))], missing, warnings);
     }
 
+    /// <summary>
+    /// Finds the callbacks whose <c>customId</c> is <paramref name="customId"/> (errored-send rows with that
+    /// <c>CustomId</c>, and envelopes in the queues whose callback has it), only for <paramref name="instanceId"/> when
+    /// given, then traces each as <see cref="FindAsync"/> does, oldest first.
+    /// </summary>
+    public async Task<CustomIdTraceResult> FindByCustomIdAsync(string customId, string? instanceId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customId);
+        instanceId = string.IsNullOrWhiteSpace(instanceId) ? null : instanceId;
+        var warnings = new List<string>();
+
+        // One trace per message: its id and the instance it was found under, so a message id another instance shares
+        // is left out.
+        var messages = new List<(string Id, string Instance)>();
+        void Add(string? id, string? instance)
+        {
+            if (!string.IsNullOrEmpty(id) && !messages.Contains((id, instance ?? TableKeys.NoInstance)))
+            {
+                messages.Add((id, instance ?? TableKeys.NoInstance));
+            }
+        }
+
+        foreach (var row in await RowsAsync(TableClient.CreateQueryFilter($"CustomId eq {customId}"), instanceId, cancellationToken))
+        {
+            Add(string.IsNullOrEmpty(row.MessageId) ? row.ZaapId : row.MessageId, string.IsNullOrEmpty(row.InstanceId) ? null : row.InstanceId);
+        }
+
+        foreach (var queue in _queues.Append(poison))
+        {
+            foreach (var peeked in await PeekAsync(queue, e => Field(e, "customId") == customId && InInstance(e, instanceId), warnings, cancellationToken))
+            {
+                Add(IdOf(peeked.Envelope), InstanceOf(peeked.Envelope));
+            }
+        }
+
+        var traces = new List<CallbackTraceResult>();
+        foreach (var (id, instance) in messages)
+        {
+            var trace = await FindAsync(id, instance, cancellationToken);
+            traces.Add(trace);
+            warnings.AddRange(trace.Warnings);
+        }
+
+        return new CustomIdTraceResult(
+            customId,
+            instanceId,
+            [.. traces.OrderBy(t => t.Steps.Count == 0 ? DateTimeOffset.MaxValue : t.Steps.Min(s => s.At))],
+            [.. warnings.Distinct(StringComparer.Ordinal)],
+            $"no row with CustomId {customId} in {table.Name}, and no envelope with it among the first {PeekLimit} visible messages of {string.Join(", ", _queues.Append(poison).Select(q => q.Name))}");
+    }
+
+    /// <summary>
+    /// The callback's id as the ledger keys it: <c>messageId</c>, else <c>zaapId</c>; null when it has neither (it
+    /// could not be processed).
+    /// </summary>
+    public static string? IdOf(CallbackEnvelope envelope) => NonEmpty(Field(envelope, "messageId")) ?? NonEmpty(Field(envelope, "zaapId"));
+
+    /// <summary>The callback's instance: its <c>instanceId</c>, else the per-instance URL's; null when neither names one.</summary>
+    public static string? InstanceOf(CallbackEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return NonEmpty(Field(envelope, "instanceId")) ?? NonEmpty(envelope.PathInstanceId);
+    }
+
+    private static bool InInstance(CallbackEnvelope envelope, string? instanceId) =>
+        instanceId is null || (InstanceOf(envelope) ?? TableKeys.NoInstance) == instanceId;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     private string Names() => string.Join(" and ", _queues.Select(q => q.Name));
 
+    /// <summary>The envelope is for <paramref name="id"/> (its messageId or its zaapId), in <paramref name="instanceId"/> if given.</summary>
+    private static bool IsFor(CallbackEnvelope envelope, string id, string? instanceId) =>
+        (Field(envelope, "messageId") == id || Field(envelope, "zaapId") == id) && InInstance(envelope, instanceId);
+
     private static async Task<List<PeekedEnvelope>> PeekAsync(
-        QueueClient queue, string messageId, string? instanceId, List<string> warnings, CancellationToken cancellationToken)
+        QueueClient queue, Func<CallbackEnvelope, bool> matches, List<string> warnings, CancellationToken cancellationToken)
     {
         Azure.Storage.Queues.Models.PeekedMessage[] messages;
         try
@@ -115,7 +190,7 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
                 continue; // Not an envelope: it cannot be this callback ('zapi poison peek' shows such messages).
             }
 
-            if (Field(envelope, "messageId") == messageId && (instanceId is null || Field(envelope, "instanceId") == instanceId))
+            if (matches(envelope))
             {
                 found.Add(new PeekedEnvelope(message.MessageId, message.InsertedOn, envelope));
             }
@@ -124,38 +199,55 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
         return found;
     }
 
-    private async Task<IReadOnlyList<ErroredSendEntity>> RowsAsync(string messageId, string? instanceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows for <paramref name="id"/>: the row it keys (a row's key is <c>messageId</c>, else <c>zaapId</c>), or one whose
+    /// <c>ZaapId</c> it is, for a team that kept only Z-API's <c>zaapId</c> of a send.
+    /// </summary>
+    private static string ById(string id) =>
+        TableClient.CreateQueryFilter($"RowKey eq {TableKeys.Encode(id)} or ZaapId eq {id}");
+
+    private async Task<IReadOnlyList<ErroredSendEntity>> RowsAsync(string filter, string? instanceId, CancellationToken cancellationToken)
     {
-        var rowKey = TableKeys.Encode(messageId);
+        if (instanceId is not null)
+        {
+            filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Encode(instanceId)}")} and ({filter})";
+        }
+
+        var rows = new List<ErroredSendEntity>();
         try
         {
-            if (instanceId is not null)
-            {
-                var row = await table.GetEntityIfExistsAsync<ErroredSendEntity>(TableKeys.Encode(instanceId), rowKey, cancellationToken: cancellationToken);
-                return row.HasValue ? [row.Value!] : [];
-            }
-
-            var rows = new List<ErroredSendEntity>();
-            await foreach (var row in table.QueryAsync<ErroredSendEntity>(TableClient.CreateQueryFilter($"RowKey eq {rowKey}"), cancellationToken: cancellationToken))
+            await foreach (var row in table.QueryAsync<ErroredSendEntity>(filter, cancellationToken: cancellationToken))
             {
                 rows.Add(row);
             }
-
-            return rows;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return []; // No table yet: nothing has failed.
         }
+
+        return rows;
     }
 
-    /// <summary>A string field of the envelope's callback, or null.</summary>
-    internal static string? Field(CallbackEnvelope envelope, string name) =>
-        envelope.Callback.ValueKind == JsonValueKind.Object
-            && envelope.Callback.TryGetProperty(name, out var value)
-            && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+    /// <summary>
+    /// A text field of the envelope's callback: a string as sent, a number as its text (senders send <c>phone</c> and
+    /// ids as numbers, and the app records them as their text); null when absent or anything else.
+    /// </summary>
+    public static string? Field(CallbackEnvelope envelope, string name)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Callback.ValueKind != JsonValueKind.Object || !envelope.Callback.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+    }
 
     private sealed record PeekedEnvelope(string MessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope);
 }
@@ -185,7 +277,7 @@ public static class TraceStages
 }
 
 /// <summary>Everything found about one callback.</summary>
-/// <param name="MessageId">The message id looked up.</param>
+/// <param name="MessageId">The id looked up: a <c>messageId</c>, or a <c>zaapId</c>.</param>
 /// <param name="InstanceId">The instance it was limited to, if any.</param>
 /// <param name="Steps">What was found, in time order.</param>
 /// <param name="Missing">The stages with nothing found, each with what was looked at.</param>
@@ -195,6 +287,19 @@ public sealed record CallbackTraceResult(
 {
     /// <summary>True when any stage was found.</summary>
     public bool Found => Steps.Count > 0;
+}
+
+/// <summary>Everything found about the callbacks of one <c>customId</c>.</summary>
+/// <param name="CustomId">The customId looked up.</param>
+/// <param name="InstanceId">The instance it was limited to, if any.</param>
+/// <param name="Messages">One trace per message found with it, oldest first.</param>
+/// <param name="Warnings">Places that could not be searched, one line each.</param>
+/// <param name="NotFound">Where the lookup looked, for when it found nothing.</param>
+public sealed record CustomIdTraceResult(
+    string CustomId, string? InstanceId, IReadOnlyList<CallbackTraceResult> Messages, IReadOnlyList<string> Warnings, string NotFound)
+{
+    /// <summary>True when any message was found.</summary>
+    public bool Found => Messages.Count > 0;
 }
 
 /// <summary>A stage with nothing found, and where the lookup looked.</summary>
@@ -214,8 +319,11 @@ public abstract record QueueMessageStep(
     string Stage, DateTimeOffset At, string Queue, string QueueMessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope)
     : TraceStep(Stage, At)
 {
-    /// <summary>A string field of the callback (<c>phone</c>, <c>instanceId</c>, <c>error</c>…), or null.</summary>
+    /// <summary>A text field of the callback (<c>phone</c>, <c>instanceId</c>, <c>error</c>…), or null.</summary>
     public string? Field(string name) => CallbackTrace.Field(Envelope, name);
+
+    /// <summary>The callback's instance: its <c>instanceId</c>, else the per-instance URL's; null when neither names one.</summary>
+    public string? Instance => CallbackTrace.InstanceOf(Envelope);
 }
 
 /// <summary>Waiting in the deliveries or errored-sends queue; <see cref="TraceStep.At"/> is when the webhook received it.</summary>

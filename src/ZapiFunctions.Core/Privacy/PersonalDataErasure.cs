@@ -44,6 +44,7 @@ public sealed class PersonalDataErasure(IReadOnlyList<QueueClient> queues, Table
         return new ForgetResult(normalized, dryRun, stores);
     }
 
+    // A phone sent as a JSON number is read as its text, as the ledger records it, so it is erased too.
     private static bool IsFor(CallbackEnvelope envelope, string phone) =>
         PhoneNumber.TryNormalize(CallbackTrace.Field(envelope, "phone"), out var written) && written == phone;
 
