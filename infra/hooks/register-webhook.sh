@@ -59,7 +59,11 @@ until answer=$(az functionapp function keys list --resource-group "$AZURE_RESOUR
 done
 key=$answer
 
-# The URL carries the key, so it goes through the environment, not the command line. zapi turns the shared URL
-# into the instance's own unless --shared is given.
-export ZAPI_WEBHOOK_REGISTER_URL="${ZAPI_WEBHOOK_URL}?code=${key}"
+# The URL carries the key, so it goes through the environment, not the command line. The key is InstanceDelivery's,
+# so the URL is the per-instance one (zapi fills {instanceId}) unless the shared one was asked for.
+url=$ZAPI_WEBHOOK_URL
+if [ "$function" = InstanceDelivery ]; then
+  url="${ZAPI_WEBHOOK_URL%/api/zapi/on-send}/api/instance/{instanceId}/delivery"
+fi
+export ZAPI_WEBHOOK_REGISTER_URL="${url}?code=${key}"
 "${register[@]}"

@@ -26,7 +26,7 @@ public sealed class ZapiClient(HttpClient http)
         using var request = new HttpRequestMessage(HttpMethod.Put, instance.Path("update-webhook-delivery"))
         {
             // JsonNode writes itself (no reflection); the bytes give the request a Content-Length.
-            Content = JsonRequestContent.Create(Encoding.UTF8.GetBytes(new JsonObject { ["value"] = webhookUrl.ToString() }.ToJsonString())),
+            Content = JsonRequestContent.Create(Encoding.UTF8.GetBytes(new JsonObject { ["value"] = webhookUrl.AbsoluteUri }.ToJsonString())),
         };
         var body = await SendAsync(request, instance, cancellationToken);
         if (body?["value"]?.GetValueKind() != JsonValueKind.True)

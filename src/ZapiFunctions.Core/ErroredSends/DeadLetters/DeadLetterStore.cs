@@ -1,8 +1,8 @@
 using System.Text.Json;
-using ZapiFunctions.Core.Callbacks;
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
+using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
 
