@@ -229,8 +229,10 @@ module workbook 'app/workbook.bicep' = {
 output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = resourceGroup().name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
-@description('Register this URL, plus ?code=<function key>, as the instance\'s On send webhook.')
+@description('The shared webhook URL, the same for every instance: register it, plus ?code=<function key>, as an instance\'s On send webhook.')
 output ZAPI_WEBHOOK_URL string = 'https://${functionApp.outputs.defaultHostName}/api/zapi/on-send'
+@description('The per-instance webhook URL: {instanceId} is a literal placeholder, replace it with the Z-API instance id, then register the URL, plus ?code=<function key>, as that instance\'s On send webhook (zapi webhook register).')
+output ZAPI_WEBHOOK_URL_PER_INSTANCE string = 'https://${functionApp.outputs.defaultHostName}/api/instance/{instanceId}/delivery'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 @description('The fallback storage account (ZapiFallbackStorage); empty without fallbackLocation.')
 output ZAPI_FALLBACK_STORAGE_ACCOUNT_NAME string = fallbackStorage.?outputs.name ?? ''

@@ -57,8 +57,9 @@ var queueDepth = 'zapi.queue.depth'
 var queueOldestAge = 'zapi.queue.oldest_age'
 var poisonQueueName = '${erroredSendsQueueName}-poison'
 
-// The OnSend HTTP requests, whatever the host names them (function name, or method and route).
-var onSendRequests = 'requests | where name =~ "OnSend" or operation_Name =~ "OnSend" or url has "/zapi/on-send"'
+// The ingest HTTP requests, whatever the host names them (function name, or method and route): the shared
+// /zapi/on-send and the per-instance /instance/<instanceId>/delivery, which `zapi webhook register` sets by default.
+var ingestRequests = 'requests | where name =~ "OnSend" or operation_Name =~ "OnSend" or url has "/zapi/on-send" or url matches regex "/instance/[^/?]+/delivery"'
 
 // Metric-measurement rules: the query yields AggregatedValue per 5-minute bin (and per dimension); the rule
 // aggregates it over the window with timeAggregation and compares it with the threshold.
@@ -103,12 +104,34 @@ var rules = [
     severity: 1
     // The larger of the counter (503 when the queue was unavailable) and the failed OnSend requests (any 5xx, also
     // when the app failed before counting): one failure is counted once.
-    query: 'let unavailable = customMetrics | where name == "${callbacksReceived}" and tostring(customDimensions.outcome) == "unavailable" | summarize n = sum(value) by timestamp = bin(timestamp, 5m); let failed = ${onSendRequests} | where toint(resultCode) >= 500 | summarize n = todouble(count()) by timestamp = bin(timestamp, 5m); union unavailable, failed | summarize AggregatedValue = max(n) by timestamp'
+    query: 'let unavailable = customMetrics | where name == "${callbacksReceived}" and tostring(customDimensions.outcome) == "unavailable" | summarize n = sum(value) by timestamp = bin(timestamp, 5m); let failed = ${ingestRequests} | where toint(resultCode) >= 500 | summarize n = todouble(count()) by timestamp = bin(timestamp, 5m); union unavailable, failed | summarize AggregatedValue = max(n) by timestamp'
     timeAggregation: 'Total'
     metricMeasureColumn: 'AggregatedValue'
     dimensions: []
     operator: 'GreaterThan'
     threshold: ingestFailuresThreshold
+    windowSize: 'PT15M'
+    evaluationFrequency: 'PT5M'
+    enabled: true
+  }
+  {
+    // Any such callback is a registration to fix, not a rate to tolerate: the threshold is 0.
+    // callback_type is "unknown" when the app that counted it did not tag the type.
+    name: '${namePrefix}-misrouted-webhooks'
+    description: 'Z-API posted callbacks of another webhook type (the alert\'s dimension, callback_type: ReceivedCallback, MessageStatusCallback, PresenceChatCallback, ConnectedCallback, DisconnectedCallback, ProxyCallback or other) to the On send URL, which rejects them (reason unexpected-type): the URL was set for every webhook (Z-API\'s update-every-webhooks) or pasted into another webhook\'s field. Run `zapi webhook show --json` to see every webhook URL of the instance, `zapi webhook register` to set this URL as the On send (delivery) webhook only, and give the other webhooks their own URLs, or none, in the Z-API panel.'
+    severity: 2
+    query: 'customMetrics | where name == "${callbacksReceived}" and tostring(customDimensions.outcome) == "rejected" and tostring(customDimensions.reason) == "unexpected-type" | summarize AggregatedValue = sum(value) by bin(timestamp, 5m), callback_type = coalesce(tostring(customDimensions.callback_type), "unknown")'
+    timeAggregation: 'Total'
+    metricMeasureColumn: 'AggregatedValue'
+    dimensions: [
+      {
+        name: 'callback_type'
+        operator: 'Include'
+        values: ['*']
+      }
+    ]
+    operator: 'GreaterThan'
+    threshold: 0
     windowSize: 'PT15M'
     evaluationFrequency: 'PT5M'
     enabled: true

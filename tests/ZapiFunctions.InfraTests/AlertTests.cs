@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.Core.Telemetry;
 using ZapiFunctions.InfraTests.Support;
 using ZapiFunctions.Testing;
@@ -8,7 +10,7 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.InfraTests;
 
 /// <summary>The alert rules infra/app/alerts.bicep creates, evaluated as main.bicep deploys them.</summary>
-public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
+public sealed partial class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
 {
     // The backlog gauges' names (reported every minute by the backlog timer function).
     private const string QueueDepth = "zapi.queue.depth";
@@ -19,10 +21,14 @@ public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfr
     private static readonly ZapiOptions Defaults = new();
 
     private static readonly string[] AllRules =
-        ["-poison-messages", "-errored-sends-spike", "-ingest-failures", "-backlog-age", "-silence"];
+        ["-poison-messages", "-errored-sends-spike", "-ingest-failures", "-misrouted-webhooks", "-backlog-age", "-silence"];
+
+    /// <summary>The webhook types Z-API posts to a URL registered for the wrong webhook, as the app tags them.</summary>
+    private static readonly string[] OtherCallbackTypes =
+        ["ReceivedCallback", "MessageStatusCallback", "PresenceChatCallback", "ConnectedCallback", "DisconnectedCallback", "ProxyCallback", "other"];
 
     [Fact]
-    public void Five_rules_each_query_the_apps_metrics_never_log_text()
+    public void Six_rules_each_query_the_apps_metrics_never_log_text()
     {
         var rules = Rules(infra.Alerts);
 
@@ -42,6 +48,8 @@ public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         Assert.Contains("category = tostring(customDimensions.category)", Query(Rule(rules, "-errored-sends-spike")), StringComparison.Ordinal);
         Assert.Contains($"name == \"{ZapiTelemetry.CallbacksReceived}\" and tostring(customDimensions.outcome) == \"unavailable\"", Query(Rule(rules, "-ingest-failures")), StringComparison.Ordinal);
         Assert.Contains("toint(resultCode) >= 500", Query(Rule(rules, "-ingest-failures")), StringComparison.Ordinal);
+        Assert.Contains($"name == \"{ZapiTelemetry.CallbacksReceived}\" and tostring(customDimensions.outcome) == \"rejected\" and tostring(customDimensions.reason) == \"unexpected-type\"", Query(Rule(rules, "-misrouted-webhooks")), StringComparison.Ordinal);
+        Assert.Contains("callback_type = coalesce(tostring(customDimensions.callback_type), \"unknown\")", Query(Rule(rules, "-misrouted-webhooks")), StringComparison.Ordinal);
         Assert.Contains($"name == \"{QueueOldestAge}\"", Query(Rule(rules, "-backlog-age")), StringComparison.Ordinal);
         Assert.Contains($"queue != \"{Defaults.ErroredSendsQueue}-poison\"", Query(Rule(rules, "-backlog-age")), StringComparison.Ordinal);
         Assert.Contains($"name == \"{ZapiTelemetry.CallbacksReceived}\"", Query(Rule(rules, "-silence")), StringComparison.Ordinal);
@@ -51,6 +59,7 @@ public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfr
     [InlineData("-poison-messages", "Maximum", "GreaterThan", null)]
     [InlineData("-errored-sends-spike", "Total", "GreaterThan", "category")]
     [InlineData("-ingest-failures", "Total", "GreaterThan", null)]
+    [InlineData("-misrouted-webhooks", "Total", "GreaterThan", "callback_type")]
     [InlineData("-backlog-age", "Maximum", "GreaterThan", "queue")]
     public void Measured_rules_aggregate_the_column_and_split_by_the_dimension_their_query_returns(
         string suffix, string aggregation, string comparison, string? dimension)
@@ -102,6 +111,7 @@ public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfr
         var rules = Rules(infra.Alerts);
 
         Assert.Equal(0, Threshold(Rule(rules, "-poison-messages")));
+        Assert.Equal(0, Threshold(Rule(rules, "-misrouted-webhooks")));
         Assert.Equal(MainDefault("erroredSendsAlertThreshold"), Threshold(Rule(rules, "-errored-sends-spike")));
         Assert.Equal(MainDefault("ingestFailuresAlertThreshold"), Threshold(Rule(rules, "-ingest-failures")));
         Assert.Equal(MainDefault("backlogAgeAlertMinutes"), Threshold(Rule(rules, "-backlog-age")));
@@ -158,6 +168,7 @@ public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfr
     [InlineData("-poison-messages", "zapi poison peek", "zapi poison replay --all")]
     [InlineData("-errored-sends-spike", "zapi errored list --category")]
     [InlineData("-ingest-failures", "zapi health")]
+    [InlineData("-misrouted-webhooks", "zapi webhook show", "zapi webhook register")]
     [InlineData("-backlog-age", "zapi queues stats")]
     [InlineData("-silence", "zapi webhook show", "zapi health")]
     public void Each_description_says_which_zapi_command_to_run(string suffix, params string[] commands)
@@ -166,6 +177,43 @@ public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfr
 
         Assert.False(string.IsNullOrWhiteSpace(description));
         Assert.All(commands, command => Assert.Contains($"`{command}", description, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_ingest_failures_rule_counts_the_failed_requests_of_both_ingest_routes()
+    {
+        var query = Query(Rule(Rules(infra.Alerts), "-ingest-failures"));
+        var pattern = Assert.Single(UrlPattern().Matches(query)).Groups["pattern"].Value;
+
+        Assert.Contains($"url has \"/{IngestRoutes.OnSend}\"", query, StringComparison.Ordinal);
+        Assert.Matches(pattern, $"https://host/api/{IngestRoutes.InstanceDelivery.Replace("{instanceId}", "3C01A2B3", StringComparison.Ordinal)}?code=key");
+        Assert.DoesNotMatch(pattern, $"https://host/api/{IngestRoutes.OnSend}?code=key");
+    }
+
+    [Fact]
+    public void The_misrouted_webhooks_rule_fires_on_any_other_webhook_type_and_says_how_to_fix_the_registration()
+    {
+        var rule = Rule(Rules(infra.Alerts), "-misrouted-webhooks");
+        var description = Description(rule);
+
+        Assert.Equal(0, Threshold(rule));
+        Assert.Equal("GreaterThan", (string?)Criterion(rule)["operator"]);
+        Assert.All(OtherCallbackTypes, type => Assert.Contains(type, description, StringComparison.Ordinal));
+        Assert.Contains("update-every-webhooks", description, StringComparison.Ordinal);
+        Assert.Contains("On send (delivery) webhook only", description, StringComparison.Ordinal);
+        Assert.Contains("`zapi webhook show --json`", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_alert_rule_names_output_lists_every_rule_created()
+    {
+        var names = infra.Alerts.Output("alertRuleNames")!.AsArray().Select(n => (string)n!).ToList();
+
+        Assert.Equal(Rules(infra.Alerts).Select(r => (string)r["name"]!), names);
+        Assert.Equal(AllRules.Select(suffix => $"zapi-test{suffix}"), names);
+        Assert.DoesNotContain("zapi-test-silence", infra.AlertsWith(new Dictionary<string, JsonNode?> { ["silenceAlertHours"] = 0 })
+            .Output("alertRuleNames")!.AsArray().Select(n => (string)n!));
+        Assert.Contains("outputs.alertRuleNames", (string?)infra.Main.Json["outputs"]!["ALERT_RULE_NAMES"]!["value"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,6 +247,9 @@ public sealed class AlertTests(CompiledInfra infra) : IClassFixture<CompiledInfr
 
         Assert.All(AllRules, suffix => Assert.Contains($"`zapi-<env>{suffix}`", section, StringComparison.Ordinal));
     }
+
+    [GeneratedRegex("url matches regex \"(?<pattern>[^\"]+)\"")]
+    private static partial Regex UrlPattern();
 
     private static List<JsonObject> Rules(ArmTemplate alerts) =>
         [.. alerts.Deployed(RuleType).Select(d => alerts.Evaluate(d.Resource, d.Index)!.AsObject())];

@@ -79,6 +79,21 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
         Assert.Equal($"https://{ArmTemplate.Unresolved}/{prefix}/{IngestRoutes.OnSend}", url);
     }
 
+    [Fact]
+    public void The_per_instance_webhook_url_output_is_the_instance_route_with_its_placeholder_left_to_fill()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!;
+        var prefix = (string?)host["extensions"]!["http"]!["routePrefix"];
+        var output = infra.Main.Json["outputs"]!["ZAPI_WEBHOOK_URL_PER_INSTANCE"]!;
+
+        var url = infra.Main.String(output["value"]);
+
+        Assert.Equal($"https://{ArmTemplate.Unresolved}/{prefix}/{IngestRoutes.InstanceDelivery}", url);
+        Assert.EndsWith("/api/instance/{instanceId}/delivery", url, StringComparison.Ordinal);
+        Assert.Contains("outputs.defaultHostName.value", (string?)output["value"], StringComparison.Ordinal);
+        Assert.Contains("{instanceId} is a literal placeholder", (string?)output["metadata"]!["description"], StringComparison.Ordinal);
+    }
+
     private static string Key(string property) => $"Zapi__{property}";
 
     private static string Text(object? value) => value switch

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.Core.Telemetry;
 using ZapiFunctions.InfraTests.Support;
 
@@ -59,18 +60,71 @@ public sealed partial class WorkbookTests(CompiledInfra infra) : IClassFixture<C
     }
 
     [Fact]
-    public void It_has_a_time_range_and_message_id_and_request_id_parameters()
+    public void It_has_a_time_range_and_message_id_request_id_and_custom_id_parameters()
     {
-        var parameters = Items(Workbook()).Single(i => (int)i["type"]! == 9)["content"]!["parameters"]!.AsArray();
+        var parameters = Parameters(Workbook());
 
         Assert.Equal(
-            new[] { ("TimeRange", 4), ("MessageId", 1), ("RequestId", 1) },
-            parameters.Select(p => ((string)p!["name"]!, (int)p["type"]!)));
+            new[] { ("TimeRange", 4), ("MessageId", 1), ("RequestId", 1), ("CustomId", 1) },
+            parameters.Select(p => ((string)p["name"]!, (int)p["type"]!)));
+        Assert.Equal(parameters.Count, parameters.Select(p => (string?)p["id"]).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_parameter_a_panel_uses_is_declared()
+    {
+        var workbook = Workbook();
+        var declared = Parameters(workbook).Select(p => (string)p["name"]!).ToHashSet();
+
+        foreach (var item in Items(workbook).Where(i => (int)i["type"]! == 3))
+        {
+            var used = ParameterReference().Matches((string)item["content"]!["query"]!).Select(m => m.Groups["name"].Value);
+            Assert.All(used, name => Assert.Contains(name, declared));
+        }
+    }
+
+    [Fact]
+    public void The_lookup_matches_a_custom_id_as_it_matches_a_message_id_or_request_id()
+    {
+        var query = Query(Workbook(), "lookup");
+
+        foreach (var (parameter, tag) in new[] { ("MessageId", "zapi.message_id"), ("RequestId", "zapi.request_id"), ("CustomId", "zapi.custom_id") })
+        {
+            Assert.Contains($"let wanted{parameter} = trim(@\"\\s\", \"{{{parameter}}}\");", query, StringComparison.Ordinal);
+            Assert.Contains($"(isnotempty(wanted{parameter}) and tostring(customDimensions[\"{tag}\"]) == wanted{parameter})", query, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("customId = tostring(customDimensions[\"zapi.custom_id\"])", query, StringComparison.Ordinal);
+        Assert.Contains("customId", (string)Items(Workbook()).Single(i => (string?)i["name"] == "lookup-header")["content"]!["json"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_misrouted_webhooks_section_says_how_to_fix_the_registration()
+    {
+        var text = (string)Items(Workbook()).Single(i => (string?)i["name"] == "misrouted-header")["content"]!["json"]!;
+
+        Assert.StartsWith("## Misrouted webhooks\n", text, StringComparison.Ordinal);
+        Assert.Contains("`update-every-webhooks`", text, StringComparison.Ordinal);
+        Assert.Contains("`zapi webhook show --json`", text, StringComparison.Ordinal);
+        Assert.Contains("`zapi webhook register`", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_ingest_latency_panel_covers_both_ingest_routes()
+    {
+        var query = Query(Workbook(), "ingest-latency");
+        var pattern = Assert.Single(UrlPattern().Matches(query)).Groups["pattern"].Value;
+
+        Assert.Contains($"url has \"/{IngestRoutes.OnSend}\"", query, StringComparison.Ordinal);
+        Assert.Matches(pattern, $"https://host/api/{IngestRoutes.InstanceDelivery.Replace("{instanceId}", "3C01A2B3", StringComparison.Ordinal)}");
     }
 
     [Theory]
     [InlineData("callbacks-by-outcome", "timechart", "name == \"" + ZapiTelemetry.CallbacksReceived + "\"", "customDimensions.outcome")]
     [InlineData("callbacks-by-reason", "table", "name == \"" + ZapiTelemetry.CallbacksReceived + "\"", "customDimensions.reason")]
+    [InlineData("misrouted-webhooks", "timechart", "name == \"" + ZapiTelemetry.CallbacksReceived + "\"", "tostring(customDimensions.outcome) == \"rejected\" and tostring(customDimensions.reason) == \"unexpected-type\"", "callback_type = coalesce(tostring(customDimensions.callback_type), \"unknown\")", "by callback_type, bin(timestamp, {TimeRange:grain})")]
+    [InlineData("callback-quality", "timechart", "name == \"" + ZapiTelemetry.CallbacksReceived + "\"", "where outcome in (\"enqueued\", \"ignored\")", "sumif(value, fields == \"incomplete\")", "sumif(value, instance == \"mismatch\")", "bin(timestamp, {TimeRange:grain})")]
+    [InlineData("callback-quality-by-tag", "table", "name == \"" + ZapiTelemetry.CallbacksReceived + "\"", "where outcome in (\"enqueued\", \"ignored\")", "fields = tostring(customDimensions.fields)", "instance = tostring(customDimensions.instance)", "by fields, instance")]
     [InlineData("ingest-latency", "timechart", "requests", "\"OnSend\"", "percentile(duration, 50)", "percentile(duration, 99)")]
     [InlineData("enqueue-duration", "timechart", "name == \"" + ZapiTelemetry.EnqueueDuration + "\"", "valueSum", "valueCount")]
     [InlineData("errored-sends-by-category", "table", "name == \"" + ZapiTelemetry.ErroredSends + "\"", "customDimensions.category", "datatable(category: string, retryable: string, advice: string)", "join kind=leftouter advice on category")]
@@ -79,7 +133,7 @@ public sealed partial class WorkbookTests(CompiledInfra infra) : IClassFixture<C
     [InlineData("backlog-depth", "timechart", "name == \"zapi.queue.depth\"", "customDimensions.queue")]
     [InlineData("backlog-age", "timechart", "name == \"zapi.queue.oldest_age\"", "customDimensions.queue")]
     [InlineData("poison", "timechart", "name == \"zapi.queue.depth\"", "endswith \"-poison\"")]
-    [InlineData("lookup", "table", "\"{MessageId}\"", "\"{RequestId}\"", "customDimensions[\"zapi.message_id\"]", "customDimensions[\"zapi.request_id\"]", "union requests, dependencies, traces", "where operation_Id in (operations)")]
+    [InlineData("lookup", "table", "\"{MessageId}\"", "\"{RequestId}\"", "\"{CustomId}\"", "customDimensions[\"zapi.message_id\"]", "customDimensions[\"zapi.request_id\"]", "customDimensions[\"zapi.custom_id\"]", "union requests, dependencies, traces", "where operation_Id in (operations)")]
     public void Each_panel_queries_the_telemetry_it_shows(string panel, string visualization, params string[] fragments)
     {
         var item = Items(Workbook()).Single(i => (string?)i["name"] == panel);
@@ -144,6 +198,19 @@ public sealed partial class WorkbookTests(CompiledInfra infra) : IClassFixture<C
     private JsonNode Workbook() => JsonNode.Parse(SerializedData())!;
 
     private static IEnumerable<JsonNode> Items(JsonNode workbook) => workbook["items"]!.AsArray().Select(i => i!);
+
+    private static List<JsonNode> Parameters(JsonNode workbook) =>
+        [.. Items(workbook).Single(i => (int)i["type"]! == 9)["content"]!["parameters"]!.AsArray().Select(p => p!)];
+
+    private static string Query(JsonNode workbook, string panel) =>
+        (string)Items(workbook).Single(i => (string?)i["name"] == panel)["content"]!["query"]!;
+
+    /// <summary>A parameter in a query: {Name}, or {Name:format} such as {TimeRange:grain}.</summary>
+    [GeneratedRegex(@"\{(?<name>[A-Za-z]+)(:[a-z]+)?\}")]
+    private static partial Regex ParameterReference();
+
+    [GeneratedRegex("url matches regex \"(?<pattern>[^\"]+)\"")]
+    private static partial Regex UrlPattern();
 
     [GeneratedRegex("""^\s*"(?<category>[a-z-]+)", "(?<retryable>[a-z]+)", "(?<advice>[^"]*)",?\s*$""", RegexOptions.Multiline)]
     private static partial Regex AdviceRow();

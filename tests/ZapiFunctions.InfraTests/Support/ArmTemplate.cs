@@ -10,7 +10,7 @@ namespace ZapiFunctions.InfraTests.Support;
 /// enough of the ARM expression language to read names and settings: string/number literals, parameters(),
 /// variables(), format(), string(), length(), copyIndex(), subscriptionResourceId(), replace(), empty(), if(), the
 /// comparisons and logical functions, max()/min(), true()/false()/null(), createObject(), union() of objects,
-/// coalesce(), tryGet(), property and index access.
+/// coalesce(), tryGet(), filter() with a lambda() and its lambdaVariables(), property and index access.
 /// Anything else (reference(), uniqueString(), guid(), …) evaluates to <see cref="Unresolved"/>.
 /// </summary>
 internal sealed class ArmTemplate
@@ -83,6 +83,19 @@ internal sealed class ArmTemplate
     public IEnumerable<JsonObject> OfType(string type) =>
         Resources.Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Output <paramref name="name"/> evaluated; an output loop (copy) gives the array of its items.</summary>
+    public JsonNode? Output(string name)
+    {
+        var output = Json["outputs"]![name]!;
+        if (output["copy"] is not { } copy)
+        {
+            return Evaluate(output["value"]);
+        }
+
+        var count = (int)Evaluate(copy["count"])!.GetValue<long>();
+        return new JsonArray(Enumerable.Range(0, count).Select(i => Evaluate(copy["input"], i)).ToArray());
+    }
+
     /// <summary>Evaluates every expression inside <paramref name="node"/>.</summary>
     public JsonNode? Evaluate(JsonNode? node, int copyIndex = 0) => node switch
     {
@@ -129,8 +142,12 @@ internal sealed class ArmTemplate
         ? b
         : throw new InvalidOperationException($"Not a boolean: {node?.ToJsonString() ?? "null"}");
 
-    private sealed class Parser(string text, ArmTemplate template, int copyIndex)
+    private sealed class Parser(string text, ArmTemplate template, int copyIndex, IReadOnlyDictionary<string, JsonNode?>? lambdaVariables = null)
     {
+        // A lambda() is kept unevaluated, as its variable name and body text, until filter() applies it to an item.
+        private const string LambdaVariable = "⟨lambda variable⟩";
+        private const string LambdaBody = "⟨lambda body⟩";
+
         private int _pos;
 
         public JsonNode? ParseExpression()
@@ -155,6 +172,11 @@ internal sealed class ArmTemplate
             {
                 var name = ReadIdentifier();
                 Expect('(');
+                if (name.Equals("lambda", StringComparison.OrdinalIgnoreCase))
+                {
+                    return ReadLambda();
+                }
+
                 var args = new List<JsonNode?>();
                 SkipSpace();
                 while (Peek() != ')')
@@ -232,10 +254,55 @@ internal sealed class ArmTemplate
                 : JsonValue.Create(Unresolved),
             "coalesce" => args.FirstOrDefault(a => a is not null)?.DeepClone(),
             "tryget" => TryGet(args[0], args.Skip(1)),
+            "filter" => args[0] is JsonArray items && args[1] is JsonObject lambda
+                ? new JsonArray(items.Where(item => IsTrue(Apply(lambda, item))).Select(item => item?.DeepClone()).ToArray())
+                : JsonValue.Create(Unresolved),
+            "lambdavariables" => lambdaVariables is not null && lambdaVariables.TryGetValue(AsString(args[0]), out var bound)
+                ? bound?.DeepClone()
+                : JsonValue.Create(Unresolved),
             "max" => JsonValue.Create(args.Max(Number)),
             "min" => JsonValue.Create(args.Min(Number)),
             _ => JsonValue.Create(Unresolved),
         };
+
+        /// <summary>lambda('name', body): the body's text, up to the closing parenthesis, to evaluate per item.</summary>
+        private JsonObject ReadLambda()
+        {
+            var variable = AsString(ParseExpression());
+            Expect(',');
+            var start = _pos;
+            var depth = 0;
+            var quoted = false;
+            while (quoted || depth > 0 || Peek() != ')')
+            {
+                var c = text[_pos++];
+                if (c == '\'')
+                {
+                    quoted = !quoted;
+                }
+                else if (!quoted && (c == '(' || c == '['))
+                {
+                    depth++;
+                }
+                else if (!quoted && (c == ')' || c == ']'))
+                {
+                    depth--;
+                }
+            }
+
+            var body = text[start.._pos];
+            Expect(')');
+            return new JsonObject { [LambdaVariable] = variable, [LambdaBody] = body };
+        }
+
+        private JsonNode? Apply(JsonObject lambda, JsonNode? item)
+        {
+            var variables = new Dictionary<string, JsonNode?>(lambdaVariables ?? new Dictionary<string, JsonNode?>())
+            {
+                [(string)lambda[LambdaVariable]!] = item,
+            };
+            return new Parser((string)lambda[LambdaBody]!, template, copyIndex, variables).ParseExpression();
+        }
 
         /// <summary>tryGet(value, key…): null where a key is missing, Unresolved where the value is not known here.</summary>
         private static JsonNode? TryGet(JsonNode? node, IEnumerable<JsonNode?> keys)
@@ -267,7 +334,13 @@ internal sealed class ArmTemplate
             var builder = new StringBuilder();
             for (var i = 0; i < format.Length; i++)
             {
-                if (format[i] == '{' && i + 2 < format.Length && char.IsDigit(format[i + 1]))
+                // {{ and }} are literal braces, as Bicep writes a '{' or '}' of the interpolated text.
+                if ((format[i] == '{' || format[i] == '}') && i + 1 < format.Length && format[i + 1] == format[i])
+                {
+                    builder.Append(format[i]);
+                    i++;
+                }
+                else if (format[i] == '{' && i + 2 < format.Length && char.IsDigit(format[i + 1]))
                 {
                     var close = format.IndexOf('}', i);
                     builder.Append(args[int.Parse(format[(i + 1)..close], CultureInfo.InvariantCulture)]);
