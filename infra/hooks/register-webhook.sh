@@ -63,7 +63,8 @@ key=$answer
 # so the URL is the per-instance one (zapi fills {instanceId}) unless the shared one was asked for.
 url=$ZAPI_WEBHOOK_URL
 if [ "$function" = InstanceDelivery ]; then
-  url="${ZAPI_WEBHOOK_URL%/api/zapi/on-send}/api/instance/{instanceId}/delivery"
+  template='/api/instance/{instanceId}/delivery'
+  url=${ZAPI_WEBHOOK_URL_PER_INSTANCE:-${ZAPI_WEBHOOK_URL/%\/api\/zapi\/on-send/$template}}
 fi
 export ZAPI_WEBHOOK_REGISTER_URL="${url}?code=${key}"
 "${register[@]}"

@@ -151,6 +151,28 @@ public sealed class AzdHookTests : IAsyncLifetime
         Assert.DoesNotContain("FUNCTIONKEY", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, "InstanceDelivery", "https://func-zapi.azurewebsites.net/api/instance/INSTANCE1/delivery?code=FUNCTIONKEY")]
+    [InlineData("true", "OnSend", "https://func-zapi.azurewebsites.net/api/zapi/on-send?code=FUNCTIONKEY")]
+    public async Task The_hook_takes_the_key_of_the_function_whose_url_it_registers(string? shared, string function, string registered)
+    {
+        var bin = StandIns("zapi");
+        var calls = Path.Combine(bin, "az-calls");
+        await WriteExecutable(bin, "az", $"#!{Which("bash")}\necho \"$*\" >> \"{calls}\"\necho FUNCTIONKEY\n");
+        var settings = ZapiSettings;
+        if (shared is not null)
+        {
+            settings["ZAPI_WEBHOOK_SHARED"] = shared;
+        }
+
+        var (code, output) = await RunHook(settings, bin + Path.PathSeparator + Path.GetDirectoryName(Which("bash")));
+
+        Assert.True(code == 0, output);
+        Assert.Contains($"--function-name {function} ", await File.ReadAllTextAsync(calls), StringComparison.Ordinal);
+        Assert.Equal(registered, JsonDocument.Parse(Assert.Single(_zapi.Requests).Body).RootElement.GetProperty("value").GetString());
+        Assert.DoesNotContain("warning", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task With_only_its_stand_in_tools_on_path_the_hook_registers()
     {
@@ -186,7 +208,7 @@ public sealed class AzdHookTests : IAsyncLifetime
     {
         var start = new ProcessStartInfo(Which("bash")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Hook);
-        foreach (var name in new[] { "ZAPI_INSTANCE_ID", "ZAPI_INSTANCE_TOKEN", "ZAPI_CLIENT_TOKEN", "ZAPI_BASE_URL", "ZAPI_WEBHOOK_URL", "AZURE_RESOURCE_GROUP", "AZURE_FUNCTION_APP_NAME" })
+        foreach (var name in new[] { "ZAPI_INSTANCE_ID", "ZAPI_INSTANCE_TOKEN", "ZAPI_CLIENT_TOKEN", "ZAPI_BASE_URL", "ZAPI_WEBHOOK_URL", "ZAPI_WEBHOOK_URL_PER_INSTANCE", "ZAPI_WEBHOOK_SHARED", "AZURE_RESOURCE_GROUP", "AZURE_FUNCTION_APP_NAME" })
         {
             start.Environment.Remove(name);
         }
