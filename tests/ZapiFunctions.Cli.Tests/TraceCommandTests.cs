@@ -90,6 +90,18 @@ public sealed class TraceCommandTests : AzuriteSettingsTests
     }
 
     [Fact]
+    public async Task Control_characters_from_a_callback_are_escaped_in_the_trace()
+    {
+        await Send("zapi-errored-sends", Envelope("M-5", "req-5", "bad\\u001b[2J\\u0007"));
+
+        var (code, output, _) = await Run("trace", "M-5");
+
+        Assert.Equal(0, code);
+        Assert.Contains("bad\\u001B[2J\\u0007", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(output.Replace(Environment.NewLine, string.Empty, StringComparison.Ordinal), char.IsControl);
+    }
+
+    [Fact]
     public async Task An_unknown_message_id_finds_nothing_and_exits_1()
     {
         await Send("zapi-errored-sends", Envelope("M-4", "req-4", "Phone number does not exist"));

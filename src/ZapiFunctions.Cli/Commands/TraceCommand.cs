@@ -85,9 +85,10 @@ internal static class TraceCommand
                 (warnings, found) = (result.Warnings, result.Found);
             }
 
+            // Ids and error texts come from callbacks: a control character in one must not drive the terminal.
             foreach (var line in lines)
             {
-                await console.Out.WriteLineAsync(line);
+                await console.Out.WriteLineAsync(LogText.Escape(line));
             }
 
             foreach (var warning in warnings)
