@@ -140,16 +140,4 @@ public sealed class ErroredSendProcessingTests : ErroredSendServicesTests
         using var scope = Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message, 1, CancellationToken.None);
     }
-
-    private async Task<List<TableEntity>> Rows()
-    {
-        var table = new TableClient(Azurite.ConnectionString, "ZapiErroredSends");
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>())
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
 }

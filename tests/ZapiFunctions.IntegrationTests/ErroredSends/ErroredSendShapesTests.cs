@@ -96,16 +96,4 @@ public sealed class ErroredSendShapesTests : ErroredSendServicesTests
         using var scope = Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message, 1, CancellationToken.None);
     }
-
-    private async Task<List<TableEntity>> Rows()
-    {
-        var table = new TableClient(Azurite.ConnectionString, "ZapiErroredSends");
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>())
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
 }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -47,6 +48,19 @@ public abstract class ErroredSendServicesTests : IAsyncLifetime
     /// <summary>Registers services of the test's own before <c>AddZapiErroredSends</c> (which keeps them).</summary>
     protected virtual void AddServices(IServiceCollection services)
     {
+    }
+
+    /// <summary>Every row of the errored-sends table.</summary>
+    protected async Task<List<TableEntity>> Rows()
+    {
+        var table = new TableClient(Azurite.ConnectionString, "ZapiErroredSends");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     /// <summary>Runs once <see cref="Services"/> is built, before the test.</summary>
