@@ -76,7 +76,7 @@ internal static class DevHostApp
         builder.AddDevHostTelemetry();
 
         builder.Services.AddDevHostErrors();
-        builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Application);
+        builder.Services.AddZapiIngest(builder.Configuration, DevHostTransport.From(builder.Configuration));
         builder.Services.AddZapiErroredSends(builder.Configuration);
         builder.AddDevHostBacklog();
         builder.Services.AddHostedService<FallbackDrainPoller>();

@@ -26,8 +26,11 @@ public static class ZapiFunctionsApp
 
         // Telemetry first: its hosted services start before the others, whose start-up logs are then exported too.
         // The worker's defaults tell the host that the worker exports its own telemetry (host.json "telemetryMode":
-        // "OpenTelemetry") and add the worker's invocation activities and resource (service name, region).
-        builder.Services.AddZapiTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
+        // "OpenTelemetry") and add the worker's invocation activities and resource (service name, region). The host
+        // records each HTTP request, 401s included, so the worker's own ASP.NET Core server span is not traced: it would
+        // be a second Request of the same callback. The function's activities run in the worker's invocation activity,
+        // whose parent is the host's trace context, so they stay in the host's operation.
+        builder.Services.AddZapiTelemetry(builder.Configuration, serverSpans: false).UseFunctionsWorkerDefaults();
 
         // The Functions front end terminates TLS and httpsOnly (infra) refuses plain HTTP; whether the scheme reaches
         // the worker as the client's could not be confirmed in the host's source, so the handler leaves it to the platform.

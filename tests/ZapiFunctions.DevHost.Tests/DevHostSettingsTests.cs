@@ -20,6 +20,25 @@ public sealed class DevHostSettingsTests : IDisposable
         Assert.Equal(new QueueTriggerSettings(16, 8, 5, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), "base64"), settings);
     }
 
+    [Theory]
+    [InlineData(null, TransportSecurity.Application)]
+    [InlineData("true", TransportSecurity.Application)]
+    [InlineData("false", TransportSecurity.Unchecked)]
+    public void The_handler_refuses_plain_http_from_other_addresses_unless_devhost_require_https_is_false(string? value, TransportSecurity expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DevHost:RequireHttps"] = value }).Build();
+
+        Assert.Equal(expected, DevHostTransport.From(configuration));
+    }
+
+    [Fact]
+    public void The_command_line_switch_turns_the_https_check_off()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(["--DevHost:RequireHttps=false"]).Build();
+
+        Assert.Equal(TransportSecurity.Unchecked, DevHostTransport.From(configuration));
+    }
+
     [Fact]
     public void Missing_queue_settings_take_the_functions_defaults()
     {

@@ -39,7 +39,6 @@ public sealed class AppSettingsTests
 
         Assert.Empty(StartupProblems.Find(host.Services));
         Assert.NotNull(host.Services.GetRequiredService<OnSendHandler>());
-        Assert.False(host.Services.GetRequiredService<IOptions<ZapiOptions>>().Value.RequireHttps);
     }
 
     /// <summary>Values as the Functions host passes app settings to the worker: environment variables, <c>__</c> names.</summary>

@@ -43,10 +43,11 @@ public sealed class OnSendFunctionTests
         using var services = new ServiceCollection().AddLogging().AddMetrics().BuildServiceProvider();
         var handler = new OnSendHandler(
             queue.Object,
-            Options.Create(new ZapiOptions { RequireHttps = false }),
+            Options.Create(new ZapiOptions()),
             new IngestMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             TimeProvider.System,
-            NullLogger<OnSendHandler>.Instance);
+            NullLogger<OnSendHandler>.Instance,
+            TransportSecurity.Platform);
         var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Method = "GET";
         context.Response.Body = new MemoryStream();

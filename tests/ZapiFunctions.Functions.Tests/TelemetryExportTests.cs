@@ -33,8 +33,23 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixt
         ExportedTelemetry.AssertStartUpWarningOfAnEmptyAllowList(run.Items);
 
     [Fact]
-    public void Each_ingest_request_is_a_request_with_its_result_code_and_the_503_one_is_failed() =>
-        ExportedTelemetry.AssertIngestRequestsWithTheirResultCodes(run.Items);
+    public void The_workers_ASP_NET_Core_server_span_is_not_exported_as_a_request() =>
+        Assert.Empty(ExportedTelemetry.IngestRequests(run.Items));
+
+    [Fact]
+    public void Each_callbacks_zapi_ingest_is_in_the_hosts_operation_under_the_invocation_and_the_503_one_is_failed()
+    {
+        var spans = ExportedTelemetry.IngestSpans(run.Items).ToList();
+
+        Assert.Equal(run.Calls.Count, spans.Count);
+        foreach (var call in run.Calls)
+        {
+            var span = Assert.Single(spans, s => s.OperationId == call.HostTraceId);
+            Assert.Equal(call.InvocationSpanId, span.ParentId);
+            Assert.Equal(call.Status == HttpStatusCode.OK ? "enqueued" : "unavailable", span.Property("zapi.outcome"));
+            Assert.Equal(call.Status == HttpStatusCode.OK ? "true" : "false", span.Data("success"));
+        }
+    }
 
     [Fact]
     public void The_app_metrics_are_exported_with_their_dimensions()
@@ -45,11 +60,11 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixt
     }
 
     [Fact]
-    public void Errored_send_processing_is_in_its_ingest_requests_trace_linked_to_its_invocation_with_the_notification_as_child()
+    public void Errored_send_processing_is_in_its_callbacks_trace_linked_to_its_invocation_with_the_notification_as_child()
     {
-        var (ingest, request, processing, notify) = ExportedTelemetry.AssertErroredSendTrace(run.Items, run.ErroredRequestId);
+        var (ingest, processing, notify) = ExportedTelemetry.AssertErroredSendTrace(run.Items, run.ErroredRequestId);
 
-        Assert.Equal(request.OperationId, ingest.OperationId);
+        Assert.Equal(run.Calls[0].HostTraceId, ingest.OperationId);
         Assert.Equal("true", processing.Data("success"));
         Assert.Contains(run.InvocationSpanId, processing.Property("_MS.links"), StringComparison.Ordinal);
         Assert.Contains(run.InvocationTraceId, processing.Property("_MS.links"), StringComparison.Ordinal);
@@ -63,14 +78,24 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixt
 /// <summary>
 /// One run of the Functions app's own service configuration: start-up, two accepted callbacks (one errored, processed
 /// and notified), one callback answered 503 with storage down, then every provider force-flushed.
-/// The worker serves HTTP triggers from its own Kestrel (ASP.NET Core integration); a loopback Kestrel stands in for it
-/// here and calls <see cref="OnSendFunction"/>. The queue trigger's invocation activity, which the worker starts on its
-/// <c>Microsoft.Azure.Functions.Worker</c> source, is started the same way around <see cref="ErroredSendFunction"/>.
+/// The worker serves HTTP triggers from its own Kestrel (ASP.NET Core integration); a loopback Kestrel on ASP.NET Core's
+/// default activity source stands in for it here and calls <see cref="OnSendFunction"/>. The function runs in the
+/// worker's invocation activity (source <c>Microsoft.Azure.Functions.Worker</c>, parent the trace context the host
+/// sends with the invocation), started the same way around <see cref="OnSendFunction"/>, with a trace context of the
+/// test's own standing in for the host's, and around <see cref="ErroredSendFunction"/>.
 /// </summary>
 public sealed class FunctionsTelemetryRun : IAsyncLifetime
 {
+    // Stands in for the trace context the host sends with each invocation (over gRPC, not on the HTTP request).
+    private const string HostTraceParentHeader = "X-Test-Host-TraceParent";
+    private const string InvocationSpanIdHeader = "X-Test-Invocation-SpanId";
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private static readonly string Samples = Path.Combine(RepositoryRoot.Path, "samples", "callbacks");
+
+    private static readonly ActivitySource WorkerSource = new("Microsoft.Azure.Functions.Worker");
+
+    private readonly List<IngestCall> _calls = [];
 
     public IReadOnlyList<TelemetryEnvelope> Items { get; private set; } = [];
 
@@ -81,6 +106,9 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
     public string InvocationTraceId { get; private set; } = string.Empty;
 
     public string InvocationSpanId { get; private set; } = string.Empty;
+
+    /// <summary>The callbacks posted, in order: the host's trace id, the invocation's span id, the answer.</summary>
+    public IReadOnlyList<IngestCall> Calls => _calls;
 
     public async Task InitializeAsync()
     {
@@ -119,6 +147,9 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
 
         await using (var worker = await LocalWebServer.StartAsync(app => app.Map("/api/zapi/on-send", async (HttpContext context) =>
         {
+            using var invocation = WorkerSource.StartActivity("Invoke", ActivityKind.Internal, context.Request.Headers[HostTraceParentHeader].ToString());
+            Assert.NotNull(invocation);
+            context.Response.Headers[InvocationSpanIdHeader] = invocation.SpanId.ToHexString();
             var function = ActivatorUtilities.CreateInstance<OnSendFunction>(host.Services);
             var result = await function.RunAsync(context.Request, context.RequestAborted);
             await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
@@ -129,8 +160,7 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
             await PostAsync(client, "delivered.json", HttpStatusCode.OK);
 
             QueueMessage message = Assert.Single((await azurite.Queue("zapi-errored-sends").ReceiveMessagesAsync(32)).Value);
-            using var workerSource = new ActivitySource("Microsoft.Azure.Functions.Worker");
-            using (var invocation = workerSource.StartActivity("function ErroredSend"))
+            using (var invocation = WorkerSource.StartActivity("Invoke"))
             {
                 Assert.NotNull(invocation); // UseFunctionsWorkerDefaults subscribed the worker's source.
                 InvocationTraceId = invocation.TraceId.ToHexString();
@@ -148,7 +178,7 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
         Assert.True(host.Services.GetRequiredService<LoggerProvider>().ForceFlush());
         Items = await fake.WaitForAsync(
             items => items.Any(i => i.Data("name") == "zapi.errored_send")
-                && ExportedTelemetry.IngestRequests(items).Count() == 3
+                && ExportedTelemetry.IngestSpans(items).Count() == 3
                 && items.Any(i => i.MetricNames.Contains("zapi.errored_sends")),
             Deadline,
             "the requests, the processing and the metrics");
@@ -162,13 +192,22 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static async Task<string> PostAsync(HttpClient client, string sample, HttpStatusCode expected)
+    private async Task<string> PostAsync(HttpClient client, string sample, HttpStatusCode expected)
     {
-        using var content = new StringContent(await File.ReadAllTextAsync(Path.Combine(Samples, sample)), System.Text.Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(new Uri("api/zapi/on-send", UriKind.Relative), content);
+        var hostTraceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/zapi/on-send", UriKind.Relative))
+        {
+            Content = new StringContent(await File.ReadAllTextAsync(Path.Combine(Samples, sample)), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(HostTraceParentHeader, $"00-{hostTraceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await client.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);
+        _calls.Add(new IngestCall(hostTraceId.ToHexString(), response.Headers.GetValues(InvocationSpanIdHeader).Single(), response.StatusCode));
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<Accepted>())!.RequestId : string.Empty;
     }
 
     private sealed record Accepted(string Status, string RequestId);
 }
+
+/// <summary>One callback posted: the trace id of the host's request, the worker invocation's span id, the answer.</summary>
+public sealed record IngestCall(string HostTraceId, string InvocationSpanId, HttpStatusCode Status);

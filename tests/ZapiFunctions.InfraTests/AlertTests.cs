@@ -248,6 +248,19 @@ public sealed partial class AlertTests(CompiledInfra infra) : IClassFixture<Comp
         Assert.All(AllRules, suffix => Assert.Contains($"`zapi-<env>{suffix}`", section, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_readme_ingest_requests_query_counts_the_hosts_requests_of_both_ingest_routes()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+        var query = Assert.Single(Regex.Matches(readme, "```kusto\nrequests\n(?<query>[^`]*summarize calls[^`]*)```"))
+            .Groups["query"].Value;
+        var pattern = Assert.Single(UrlPattern().Matches(query)).Groups["pattern"].Value;
+
+        // The Functions host names its request after the method and route; the route's path is in url either way.
+        Assert.Contains($"url has \"/{IngestRoutes.OnSend}\"", query, StringComparison.Ordinal);
+        Assert.Matches(pattern, $"https://host/api/{IngestRoutes.InstanceDelivery.Replace("{instanceId}", "3C01A2B3", StringComparison.Ordinal)}?code=key");
+    }
+
     [GeneratedRegex("url matches regex \"(?<pattern>[^\"]+)\"")]
     private static partial Regex UrlPattern();
 

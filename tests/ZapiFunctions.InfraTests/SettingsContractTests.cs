@@ -11,9 +11,6 @@ namespace ZapiFunctions.InfraTests;
 /// <summary>The settings and names the code reads, compared with what the Bicep and the settings sample write.</summary>
 public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
 {
-    /// <summary>Settings the Functions app does not read: it runs with TransportSecurity.Platform (see README, HTTPS).</summary>
-    private static readonly string[] NotReadByFunctionsApp = [nameof(ZapiOptions.RequireHttps)];
-
     private static readonly ZapiOptions Defaults = new();
 
     private static IEnumerable<PropertyInfo> OptionProperties =>
@@ -22,7 +19,7 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
     [Fact]
     public void Bicep_writes_every_Zapi_setting_the_functions_app_reads_and_no_other()
     {
-        var expected = OptionProperties.Select(p => p.Name).Except(NotReadByFunctionsApp).Select(Key).Order();
+        var expected = OptionProperties.Select(p => p.Name).Select(Key).Order();
         var written = infra.AppSettings.Select(s => s.Key).Where(k => k.StartsWith("Zapi__", StringComparison.Ordinal)).Order();
 
         Assert.Equal(expected, written);
@@ -32,7 +29,7 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
     public void Bicep_defaults_equal_the_option_defaults()
     {
         var settings = infra.AppSettings;
-        foreach (var property in OptionProperties.Where(p => !NotReadByFunctionsApp.Contains(p.Name)))
+        foreach (var property in OptionProperties)
         {
             Assert.Equal(Text(property.GetValue(Defaults)), (string?)settings[Key(property.Name)]);
         }

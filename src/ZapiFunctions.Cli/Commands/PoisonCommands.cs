@@ -58,7 +58,7 @@ internal static class PoisonCommands
                 i.Id, i.At?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? CallbackText.Absent, i.KeptIn,
                 i.Row?.Attempts.ToString(CultureInfo.InvariantCulture) ?? CallbackText.Absent,
                 .. Callback(i.Envelope),
-                i.Row?.Error ?? i.Problem ?? CallbackText.OrAbsent(i.Envelope is { } e ? CallbackTrace.Field(e, "error") : null),
+                i.Row?.Error ?? i.Problem ?? CallbackText.OrAbsent(i.Envelope is { } e ? EnvelopeFields.Text(e, "error") : null),
             ]));
             return ExitCodes.Success;
         }));
@@ -98,7 +98,7 @@ internal static class PoisonCommands
     /// <summary>The instance and message columns: <see cref="CallbackText.Absent"/> for a body that is not an envelope.</summary>
     private static string[] Callback(CallbackEnvelope? envelope) => envelope is null
         ? [CallbackText.Absent, CallbackText.Absent]
-        : [CallbackText.Instance(CallbackTrace.InstanceOf(envelope)), CallbackText.Message(CallbackTrace.Field(envelope, "messageId"), CallbackTrace.Field(envelope, "zaapId"))];
+        : [CallbackText.Instance(CallbackTrace.InstanceOf(envelope)), CallbackText.Message(EnvelopeFields.Text(envelope, "messageId"), EnvelopeFields.Text(envelope, "zaapId"))];
 
     private static DeadLetterOperations Operations(CliSettings settings)
     {

@@ -30,10 +30,6 @@ public static class IngestServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddZapiOptions(configuration);
-        if (transport == TransportSecurity.Platform)
-        {
-            services.PostConfigure<ZapiOptions>(o => o.RequireHttps = false);
-        }
 
         services.AddZapiStorageQueues(configuration);
         services.TryAddSingleton(sp => new QueueTimeToLive(sp.GetRequiredService<IOptions<ZapiOptions>>().Value));
@@ -42,7 +38,7 @@ public static class IngestServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<IngestMetrics>();
-        services.TryAddSingleton<OnSendHandler>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<OnSendHandler>(sp, transport));
         services.AddHostedService(sp => new IngestStartupReport(
             sp.GetRequiredService<IOptions<ZapiOptions>>(), transport, sp.GetRequiredService<ILogger<IngestStartupReport>>()));
         services.AddHostedService<QueueProvisioner>();

@@ -29,7 +29,7 @@ internal sealed partial class IngestStartupReport(
         {
             LogHttpsByPlatform(logger);
         }
-        else if (!options.Value.RequireHttps)
+        else if (transport == TransportSecurity.Unchecked)
         {
             LogHttpsOff(logger);
         }
@@ -55,6 +55,6 @@ internal sealed partial class IngestStartupReport(
     private static partial void LogHttpsByPlatform(ILogger logger);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning,
-        Message = "Zapi__RequireHttps is false: plain-HTTP callbacks are accepted from any address. Use this only for local development.")]
+        Message = "DevHost:RequireHttps is false: plain-HTTP callbacks are accepted from any address. Use this only for local development.")]
     private static partial void LogHttpsOff(ILogger logger);
 }

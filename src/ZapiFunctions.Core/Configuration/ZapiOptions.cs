@@ -68,13 +68,6 @@ public sealed class ZapiOptions
     [Range(256, QueueMessageLimit.MaxCallbackBytes)]
     public int MaxBodyBytes { get; set; } = QueueMessageLimit.MaxCallbackBytes;
 
-    /// <summary>
-    /// Refuse plain-HTTP requests from non-loopback callers. Z-API only calls HTTPS URLs, so a plain-HTTP
-    /// request that is not local is not Z-API. Where the platform terminates TLS (Azure Functions), the app
-    /// leaves this check to the platform's <c>httpsOnly</c> instead; see the README.
-    /// </summary>
-    public bool RequireHttps { get; set; } = true;
-
     /// <summary>How long one enqueue may take before the request is answered 503 with Retry-After.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -23,6 +23,7 @@ public sealed partial class OnSendHandler
 
     private readonly IQueueWriter _queue;
     private readonly ZapiOptions _options;
+    private readonly bool _requireHttps;
     private readonly IReadOnlySet<string> _allowedInstances;
     private readonly IngestMetrics _metrics;
     private readonly TimeProvider _time;
@@ -33,11 +34,13 @@ public sealed partial class OnSendHandler
         IOptions<ZapiOptions> options,
         IngestMetrics metrics,
         TimeProvider time,
-        ILogger<OnSendHandler> logger)
+        ILogger<OnSendHandler> logger,
+        TransportSecurity transport)
     {
         ArgumentNullException.ThrowIfNull(options);
         _queue = queue;
         _options = options.Value;
+        _requireHttps = transport == TransportSecurity.Application;
         _allowedInstances = _options.AllowedInstanceIdSet();
         _metrics = metrics;
         _time = time;
@@ -67,7 +70,7 @@ public sealed partial class OnSendHandler
                 $"method {LogText.Safe(request.Method, 16)}; only POST is accepted");
         }
 
-        if (_options.RequireHttps && !request.IsHttps && !IsLoopback(request.HttpContext.Connection.RemoteIpAddress))
+        if (_requireHttps && !request.IsHttps && !IsLoopback(request.HttpContext.Connection.RemoteIpAddress))
         {
             return Reject("https", IngestProblems.HttpsRequired(requestId), activity, "plain HTTP from a non-loopback address");
         }

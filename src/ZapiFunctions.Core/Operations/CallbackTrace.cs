@@ -112,7 +112,7 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
 
         foreach (var queue in _queues.Append(poison))
         {
-            foreach (var peeked in await PeekAsync(queue, e => Field(e, "customId") == customId && InInstance(e, instanceId), warnings, cancellationToken))
+            foreach (var peeked in await PeekAsync(queue, e => EnvelopeFields.Text(e, "customId") == customId && InInstance(e, instanceId), warnings, cancellationToken))
             {
                 Add(IdOf(peeked.Envelope), InstanceOf(peeked.Envelope));
             }
@@ -138,13 +138,13 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
     /// The callback's id as the ledger keys it: <c>messageId</c>, else <c>zaapId</c>; null when it has neither (it
     /// could not be processed).
     /// </summary>
-    public static string? IdOf(CallbackEnvelope envelope) => NonEmpty(Field(envelope, "messageId")) ?? NonEmpty(Field(envelope, "zaapId"));
+    public static string? IdOf(CallbackEnvelope envelope) => NonEmpty(EnvelopeFields.Text(envelope, "messageId")) ?? NonEmpty(EnvelopeFields.Text(envelope, "zaapId"));
 
     /// <summary>The callback's instance: its <c>instanceId</c>, else the per-instance URL's; null when neither names one.</summary>
     public static string? InstanceOf(CallbackEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return NonEmpty(Field(envelope, "instanceId")) ?? NonEmpty(envelope.PathInstanceId);
+        return NonEmpty(EnvelopeFields.Text(envelope, "instanceId")) ?? NonEmpty(envelope.PathInstanceId);
     }
 
     private static bool InInstance(CallbackEnvelope envelope, string? instanceId) =>
@@ -156,7 +156,7 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
 
     /// <summary>The envelope is for <paramref name="id"/> (its messageId or its zaapId), in <paramref name="instanceId"/> if given.</summary>
     private static bool IsFor(CallbackEnvelope envelope, string id, string? instanceId) =>
-        (Field(envelope, "messageId") == id || Field(envelope, "zaapId") == id) && InInstance(envelope, instanceId);
+        (EnvelopeFields.Text(envelope, "messageId") == id || EnvelopeFields.Text(envelope, "zaapId") == id) && InInstance(envelope, instanceId);
 
     private static async Task<List<PeekedEnvelope>> PeekAsync(
         QueueClient queue, Func<CallbackEnvelope, bool> matches, List<string> warnings, CancellationToken cancellationToken)
@@ -227,26 +227,6 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
         }
 
         return rows;
-    }
-
-    /// <summary>
-    /// A text field of the envelope's callback: a string as sent, a number as its text (senders send <c>phone</c> and
-    /// ids as numbers, and the app records them as their text); null when absent or anything else.
-    /// </summary>
-    public static string? Field(CallbackEnvelope envelope, string name)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        if (envelope.Callback.ValueKind != JsonValueKind.Object || !envelope.Callback.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
     }
 
     private sealed record PeekedEnvelope(string MessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope);
@@ -320,7 +300,7 @@ public abstract record QueueMessageStep(
     : TraceStep(Stage, At)
 {
     /// <summary>A text field of the callback (<c>phone</c>, <c>instanceId</c>, <c>error</c>…), or null.</summary>
-    public string? Field(string name) => CallbackTrace.Field(Envelope, name);
+    public string? Field(string name) => EnvelopeFields.Text(Envelope, name);
 
     /// <summary>The callback's instance: its <c>instanceId</c>, else the per-instance URL's; null when neither names one.</summary>
     public string? Instance => CallbackTrace.InstanceOf(Envelope);

@@ -3,15 +3,12 @@ using ZapiFunctions.Core.Configuration;
 namespace ZapiFunctions.Core.Privacy;
 
 /// <summary>
-/// The dead-letter table, as this code reads it (it never writes it): partition = source queue name, row = queue message
-/// id, columns <see cref="Envelope"/>, <c>Error</c>, <c>Attempts</c>, <see cref="DeadLetteredAt"/>, <c>InstanceId</c>,
+/// The dead-letter table, as retention and erasure read it (<c>DeadLetterStore</c> writes it): partition = source queue
+/// name, row = queue message id, columns <see cref="Envelope"/>, <c>Error</c>, <c>Attempts</c>, <see cref="DeadLetteredAt"/>, <c>InstanceId</c>,
 /// <c>MessageId</c> and <see cref="Phone"/> (in full). A table that does not exist yet reads as empty.
 /// </summary>
 public static class DeadLetterTable
 {
-    /// <summary>The table's default name.</summary>
-    public const string DefaultName = "ZapiDeadLetters";
-
     /// <summary>The message body as it was on the queue.</summary>
     public const string Envelope = "Envelope";
 

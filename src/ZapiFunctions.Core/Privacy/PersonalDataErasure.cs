@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Privacy;
@@ -46,7 +45,7 @@ public sealed class PersonalDataErasure(IReadOnlyList<QueueClient> queues, Table
 
     // A phone sent as a JSON number is read as its text, as the ledger records it, so it is erased too.
     private static bool IsFor(CallbackEnvelope envelope, string phone) =>
-        PhoneNumber.TryNormalize(CallbackTrace.Field(envelope, "phone"), out var written) && written == phone;
+        PhoneNumber.TryNormalize(EnvelopeFields.Text(envelope, "phone"), out var written) && written == phone;
 
     private static ErasedStore Store(PersonalDataStore kind, TableRowCount count) =>
         new(count.Table, kind, count.Exists, count.Count, 0);

@@ -42,8 +42,8 @@ public static class PrivacyServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Erasure over every store <paramref name="options"/> name: the deliveries queue, the errored-sends queue and its
-    /// poison queue (read through <paramref name="undecodedQueues"/>, see <see cref="UndecodedQueueService"/>), the
+    /// Erasure over every store <paramref name="options"/> name: the deliveries queue (when it is on: empty names no
+    /// queue, and a client for it would fail the whole erasure), the errored-sends queue and its poison queue (read through <paramref name="undecodedQueues"/>, see <see cref="UndecodedQueueService"/>), the
     /// dead-letter table and the errored-sends table.
     /// </summary>
     public static PersonalDataErasure Erasure(QueueServiceClient undecodedQueues, TableServiceClient tables, ZapiOptions options)
@@ -51,7 +51,7 @@ public static class PrivacyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(undecodedQueues);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(options);
-        string[] queues = [options.DeliveriesQueue, options.ErroredSendsQueue, options.ErroredSendsQueue + BacklogMonitor.PoisonSuffix];
+        string[] queues = [.. options.IngestQueues(), options.ErroredSendsQueue + BacklogMonitor.PoisonSuffix];
         return new PersonalDataErasure(
             [.. queues.Select(undecodedQueues.GetQueueClient)],
             tables.GetTableClient(options.ErroredSendsTable),

@@ -10,7 +10,7 @@ namespace ZapiFunctions.Core.Telemetry;
 
 /// <summary>
 /// The app's telemetry, registered once for every host: the Functions app adds only the worker's defaults
-/// (<c>UseFunctionsWorkerDefaults</c>), the DevHost only its console metrics.
+/// (<c>UseFunctionsWorkerDefaults</c>) and leaves the requests to the Functions host, the DevHost only its console metrics.
 /// </summary>
 public static class TelemetryServiceCollectionExtensions
 {
@@ -21,7 +21,7 @@ public static class TelemetryServiceCollectionExtensions
     public const string ExporterSection = "AzureMonitorExporter";
 
     /// <summary>
-    /// Adds OpenTelemetry traces (the <c>ZapiFunctions</c> source, ASP.NET Core and HttpClient), metrics (the
+    /// Adds OpenTelemetry traces (the <c>ZapiFunctions</c> source, HttpClient and ASP.NET Core), metrics (the
     /// <c>ZapiFunctions</c> meter and ASP.NET Core's) and logs (the OpenTelemetry logging provider, so start-up
     /// warnings of hosted services are exported too), with the default log levels of <see cref="DefaultLevels"/>.
     /// When <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, all three go to Application Insights with the Azure
@@ -34,8 +34,15 @@ public static class TelemetryServiceCollectionExtensions
     /// per callback (bench/README.md, "Ingest"). A host that exports on its own (the DevHost's console metrics)
     /// passes <paramref name="hostExports"/> true.
     /// </para>
+    /// <para>
+    /// <paramref name="serverSpans"/> false leaves ASP.NET Core's server spans untraced, for a host behind another
+    /// that already records each request: the Functions host's request is the one with every status code (401s never
+    /// reach the worker), and the worker's server span would be the same request a second time in the same operation.
+    /// The app's own activities still join the host's trace: under the Functions worker they run in its invocation
+    /// activity, which carries the host's trace context. ASP.NET Core's metrics stay either way.
+    /// </para>
     /// </summary>
-    public static IOpenTelemetryBuilder AddZapiTelemetry(this IServiceCollection services, IConfiguration configuration, bool hostExports = false)
+    public static IOpenTelemetryBuilder AddZapiTelemetry(this IServiceCollection services, IConfiguration configuration, bool hostExports = false, bool serverSpans = true)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<LoggerFilterOptions>(DefaultLevels);
@@ -50,10 +57,14 @@ public static class TelemetryServiceCollectionExtensions
         }
 
         telemetry
-            .WithTracing(tracing => tracing
-                .AddSource(ZapiTelemetry.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation())
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(ZapiTelemetry.Name).AddHttpClientInstrumentation();
+                if (serverSpans)
+                {
+                    tracing.AddAspNetCoreInstrumentation();
+                }
+            })
             .WithMetrics(metrics => metrics
                 .AddMeter(ZapiTelemetry.Name)
                 .AddAspNetCoreInstrumentation());

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Ingest;
+using ZapiFunctions.Core.Tests.Support;
 
 namespace ZapiFunctions.Core.Tests.Configuration;
 
@@ -15,7 +17,6 @@ public sealed class OptionsTests
         Assert.Equal("zapi-deliveries", options.DeliveriesQueue);
         Assert.Equal("zapi-errored-sends", options.ErroredSendsQueue);
         Assert.Equal(48000, options.MaxBodyBytes);
-        Assert.True(options.RequireHttps);
         Assert.Equal(TimeSpan.FromSeconds(5), options.EnqueueTimeout);
         Assert.Empty(options.AllowedInstanceIdSet());
         Assert.Equal("ZapiErroredSends", options.ErroredSendsTable);
@@ -49,14 +50,12 @@ public sealed class OptionsTests
             ["Zapi:AllowedInstanceIds"] = " a , b ,,",
             ["Zapi:MaxBodyBytes"] = "1024",
             ["Zapi:EnqueueTimeout"] = "00:00:02",
-            ["Zapi:RequireHttps"] = "false",
         });
 
         Assert.Equal("ok-queue", options.DeliveriesQueue);
         Assert.Equal(["a", "b"], options.AllowedInstanceIdSet().Order());
         Assert.Equal(1024, options.MaxBodyBytes);
         Assert.Equal(TimeSpan.FromSeconds(2), options.EnqueueTimeout);
-        Assert.False(options.RequireHttps);
     }
 
     [Theory]
@@ -72,17 +71,28 @@ public sealed class OptionsTests
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Platform_transport_turns_the_handler_https_check_off()
+    [Theory]
+    [InlineData(TransportSecurity.Application, 403)]
+    [InlineData(TransportSecurity.Platform, 415)]
+    [InlineData(TransportSecurity.Unchecked, 415)]
+    public async Task The_registered_handler_judges_the_scheme_only_when_the_application_is_to(TransportSecurity transport, int status)
     {
         var configuration = Configuration(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
         using var services = new ServiceCollection()
             .AddLogging()
-            .AddZapiIngest(configuration, TransportSecurity.Platform)
+            .AddZapiIngest(configuration, transport)
             .BuildServiceProvider();
 
-        Assert.False(services.GetRequiredService<IOptions<ZapiOptions>>().Value.RequireHttps);
+        // Plain HTTP from another address, and not JSON: refused for the scheme, or else for the media type.
+        var request = TestHttp.Request("x", contentType: "text/plain", https: false);
+        var result = await services.GetRequiredService<OnSendHandler>().HandleAsync(request, CancellationToken.None);
+
+        Assert.Equal(status, (await TestHttp.ExecuteAsync(result, request)).Status);
     }
+
+    [Fact]
+    public void Require_https_is_no_Zapi_setting() =>
+        Assert.DoesNotContain(typeof(ZapiOptions).GetProperties(), p => p.Name.Contains("Https", StringComparison.Ordinal));
 
     [Fact]
     public void Missing_storage_setting_is_reported_at_start_up_saying_what_to_set()

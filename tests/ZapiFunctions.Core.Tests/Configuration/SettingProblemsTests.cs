@@ -15,7 +15,6 @@ public sealed class SettingProblemsTests
     [InlineData("MaxBodyBytes", "abc", "Zapi__MaxBodyBytes ('abc') is not a whole number: use one from 256 to 48000.")]
     [InlineData("MaxBodyBytes", "1e3", "Zapi__MaxBodyBytes ('1e3') is not a whole number: use one from 256 to 48000.")]
     [InlineData("EnqueueTimeout", "5s", "Zapi__EnqueueTimeout ('5s') is not a duration (hh:mm:ss, such as 00:00:05): use one from 00:00:00.100 to 00:01:00.")]
-    [InlineData("RequireHttps", "yes", "Zapi__RequireHttps ('yes') is not true or false.")]
     [InlineData("ErroredSendsQueue", "", "Zapi__ErroredSendsQueue is empty: use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]
     [InlineData("NotifyUrl", "http://hooks.example.test", "Zapi__NotifyUrl ('http://hooks.example.test') is not an https:// URL: use an absolute https:// URL (http:// only for a loopback address, for testing), or leave it empty to turn notifications off.")]
     public void A_bad_value_is_one_line_naming_the_setting_what_is_wrong_and_what_is_valid(string property, string value, string expected)

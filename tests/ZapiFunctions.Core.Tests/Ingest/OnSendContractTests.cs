@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Moq;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Tests.Support;
 
@@ -403,10 +404,12 @@ public sealed class OnSendContractTests : IDisposable
         Assert.Equal(200, response.Status);
     }
 
-    [Fact]
-    public async Task Plain_http_is_accepted_when_the_switch_is_off()
+    [Theory]
+    [InlineData(TransportSecurity.Platform)]
+    [InlineData(TransportSecurity.Unchecked)]
+    public async Task Plain_http_from_another_address_is_accepted_when_the_handler_does_not_judge_the_scheme(TransportSecurity transport)
     {
-        using var harness = new HandlerHarness(o => o.RequireHttps = false);
+        using var harness = new HandlerHarness(transport: transport);
 
         var response = await harness.SendAsync(TestHttp.Request(SampleCallbacks.Delivered, https: false));
 

@@ -106,6 +106,25 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
         Assert.All(result.Stores, s => Assert.Equal((false, 0), (s.Exists, s.Erased)));
     }
 
+    [Fact]
+    public async Task With_the_deliveries_queue_turned_off_forget_erases_the_other_stores_and_reports_no_deliveries_queue()
+    {
+        await Storage.RecordAsync(_time, "inst-a", "M-1", Phone);
+        await Send("zapi-errored-sends", Phone, Other);
+
+        var result = await Erasure(new ZapiOptions { DeliveriesQueue = string.Empty }).ForgetAsync(Phone, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(
+            [
+                new ErasedStore("zapi-errored-sends", PersonalDataStore.Queue, true, 1, 0),
+                new ErasedStore("zapi-errored-sends-poison", PersonalDataStore.Queue, false, 0, 0),
+                new ErasedStore("ZapiDeadLetters", PersonalDataStore.DeadLetters, false, 0, 0),
+                new ErasedStore("ZapiErroredSends", PersonalDataStore.ErroredSends, true, 1, 0),
+            ],
+            result.Stores);
+        Assert.Equal([Other], await Storage.QueuedPhonesAsync("zapi-errored-sends"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("joao@example.com")]
@@ -121,7 +140,7 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
         Assert.Equal([Phone], await Storage.QueuedPhonesAsync("zapi-errored-sends"));
     }
 
-    private PersonalDataErasure Erasure()
+    private PersonalDataErasure Erasure(ZapiOptions? options = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Azurite.ConnectionString })
@@ -129,7 +148,7 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
         return PrivacyServiceCollectionExtensions.Erasure(
             PrivacyServiceCollectionExtensions.UndecodedQueueService(StorageConnection.From(configuration)),
             new TableServiceClient(Azurite.ConnectionString),
-            new ZapiOptions());
+            options ?? new ZapiOptions());
     }
 
     private async Task Send(string queue, params string[] phones)

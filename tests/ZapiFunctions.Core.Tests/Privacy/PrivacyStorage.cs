@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ZapiFunctions.Core.Callbacks;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Privacy;
 using ZapiFunctions.Core.Queueing;
@@ -17,7 +18,7 @@ internal sealed class PrivacyStorage(Azurite azurite)
 
     public TableClient ErroredSends { get; } = new(azurite.ConnectionString, ErroredSendsTable);
 
-    public TableClient DeadLetters { get; } = new(azurite.ConnectionString, DeadLetterTable.DefaultName);
+    public TableClient DeadLetters { get; } = new(azurite.ConnectionString, DeadLetterTable.Name(new ZapiOptions()));
 
     /// <summary>A queue client as the app writes (Base64).</summary>
     public QueueClient Queue(string name) => azurite.Queue(name);

@@ -17,7 +17,7 @@ internal sealed class HandlerHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public HandlerHarness(Action<ZapiOptions>? configure = null)
+    public HandlerHarness(Action<ZapiOptions>? configure = null, TransportSecurity transport = TransportSecurity.Application)
     {
         Options = new ZapiOptions();
         configure?.Invoke(Options);
@@ -29,7 +29,7 @@ internal sealed class HandlerHarness : IDisposable
         var meterFactory = _services.GetRequiredService<IMeterFactory>();
         Received = new MetricCollector<long>(meterFactory, ZapiTelemetry.Name, ZapiTelemetry.CallbacksReceived);
         Handler = new OnSendHandler(
-            Queue.Object, Microsoft.Extensions.Options.Options.Create(Options), new IngestMetrics(meterFactory), Time, Logger);
+            Queue.Object, Microsoft.Extensions.Options.Options.Create(Options), new IngestMetrics(meterFactory), Time, Logger, transport);
     }
 
     public ZapiOptions Options { get; }

@@ -36,8 +36,10 @@ public sealed class DevHostTelemetryEndToEndTests(DevHostTelemetryRun run) : ICl
     public void Errored_send_processing_is_in_its_ingest_requests_trace_with_the_notification_as_child()
     {
         var trace = ExportedTelemetry.AssertErroredSendTrace(run.Items, run.ErroredRequestId);
+        var request = Assert.Single(run.Items, i => i.BaseType == "RequestData" && i.Data("id") == trace.Ingest.ParentId);
 
-        Assert.Equal("POST /api/zapi/on-send", trace.Request.Data("name"));
+        Assert.Equal("POST /api/zapi/on-send", request.Data("name"));
+        Assert.Equal(request.OperationId, trace.Ingest.OperationId);
         Assert.Equal("invalid-number", trace.Processing.Property("zapi.error.category"));
     }
 
