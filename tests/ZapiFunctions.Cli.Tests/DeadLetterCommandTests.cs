@@ -11,7 +11,7 @@ using ZapiFunctions.Core.Queueing;
 namespace ZapiFunctions.Cli.Tests;
 
 /// <summary>
-/// Issue 11: <c>zapi poison peek|replay</c> over both places a dead letter is kept, the <c>ZapiDeadLetters</c> table
+/// <c>zapi poison peek|replay</c> over both places a dead letter is kept, the <c>ZapiDeadLetters</c> table
 /// and the poison queue, against Azurite. Dead letters are written as the app and the runtime write them: the row by
 /// <see cref="DeadLetterStore"/>, then the same body to <c>zapi-errored-sends-poison</c>.
 /// </summary>

@@ -6,7 +6,7 @@ using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Cli.Tests;
 
-/// <summary><c>zapi fallback drain</c> between two Azurites, the primary and the fallback account (issue 11, item 4).</summary>
+/// <summary><c>zapi fallback drain</c> between two Azurites, the primary and the fallback account.</summary>
 public sealed class FallbackCommandTests(TwoAccounts accounts) : IClassFixture<TwoAccounts>, IDisposable
 {
     private readonly string _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-fallback-{Guid.NewGuid():N}.json");

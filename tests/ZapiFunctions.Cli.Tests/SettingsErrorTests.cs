@@ -3,7 +3,7 @@ using ZapiFunctions.Cli.Tests.Support;
 
 namespace ZapiFunctions.Cli.Tests;
 
-/// <summary>Issue 9: a bad setting is one line naming it, exit 2, and only the settings a command uses are checked.</summary>
+/// <summary>A bad setting is one line naming it, exit 2, and only the settings a command uses are checked.</summary>
 public sealed class SettingsErrorTests : IDisposable
 {
     private readonly string _settings = Path.Combine(Path.GetTempPath(), $"zapi-cli-settings-{Guid.NewGuid():N}.json");

@@ -38,7 +38,7 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
     [Fact]
     public async Task Each_command_checks_only_the_settings_it_uses()
     {
-        // Settings the storage commands do not use are broken; they must still work (issue 9).
+        // Settings the storage commands do not use are broken; they must still work.
         await WriteSettingsAsync(new()
         {
             ["Zapi__NotifyUrl"] = "ftp://not-https.example.test",

@@ -10,7 +10,7 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.Functions.Tests;
 
 /// <summary>
-/// Issue 11: the Functions app knows which try is the last one (the worker is not given host.json) and builds the
+/// The Functions app knows which try is the last one (the worker is not given host.json) and builds the
 /// ErroredSend function on the dead-lettering handler.
 /// </summary>
 public sealed class DeadLetterWiringTests

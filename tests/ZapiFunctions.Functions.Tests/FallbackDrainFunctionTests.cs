@@ -9,7 +9,7 @@ using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Functions.Tests;
 
-/// <summary>The FallbackDrain timer function and the app's fallback wiring (issue 11, item 4).</summary>
+/// <summary>The FallbackDrain timer function and the app's fallback wiring.</summary>
 public sealed class FallbackDrainFunctionTests
 {
     private static readonly MethodInfo Run = typeof(FallbackDrainFunction).GetMethod(nameof(FallbackDrainFunction.RunAsync))!;

@@ -3,7 +3,7 @@ using ZapiFunctions.InfraTests.Support;
 
 namespace ZapiFunctions.InfraTests;
 
-/// <summary>Issue 11 in the Bicep: queue time-to-live settings, the deliveries queue switch, the dead-letters table.</summary>
+/// <summary>Lifetimes in the Bicep: queue time-to-live settings, the deliveries queue switch, the dead-letters table.</summary>
 public sealed class LifetimeInfraTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
 {
     [Fact]

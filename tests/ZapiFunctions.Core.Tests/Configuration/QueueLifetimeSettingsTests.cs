@@ -7,7 +7,7 @@ using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Tests.Configuration;
 
-/// <summary>Issue 11, lifetimes: queue time-to-live settings, the deliveries queue switched off, the dead-letters table name.</summary>
+/// <summary>Queue time-to-live settings, the deliveries queue switched off, the dead-letters table name.</summary>
 public sealed class QueueLifetimeSettingsTests
 {
     private static readonly TimeSpan NeverInSdk = TimeSpan.FromSeconds(-1);

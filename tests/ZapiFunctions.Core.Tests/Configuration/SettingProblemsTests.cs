@@ -5,7 +5,7 @@ using ZapiFunctions.Core.ErroredSends;
 
 namespace ZapiFunctions.Core.Tests.Configuration;
 
-/// <summary>Issue 9: a bad setting is one line naming it as the user writes it, what is wrong and what is valid.</summary>
+/// <summary>A bad setting is one line naming it as the user writes it, what is wrong and what is valid.</summary>
 public sealed class SettingProblemsTests
 {
     private const string Storage = "UseDevelopmentStorage=true";

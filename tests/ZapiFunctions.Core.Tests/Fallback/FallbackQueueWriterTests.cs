@@ -12,7 +12,7 @@ using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions.Core.Tests.Fallback;
 
-/// <summary>Issue 11: the primary first, the fallback when it fails or is slow, 503 only when both fail.</summary>
+/// <summary>The primary first, the fallback when it fails or is slow, 503 only when both fail.</summary>
 public sealed class FallbackQueueWriterTests : IDisposable
 {
     private static readonly BinaryData Message = EnvelopeWriter.Write(

@@ -7,7 +7,7 @@ using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Tests.Fallback;
 
-/// <summary>Issue 11: <c>ZapiFallbackStorage</c> is optional, checked at start-up, and one line per problem naming it.</summary>
+/// <summary><c>ZapiFallbackStorage</c> is optional, checked at start-up, and one line per problem naming it.</summary>
 public sealed class FallbackSettingsTests
 {
     private const string Primary = "UseDevelopmentStorage=true";

@@ -6,7 +6,7 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Issue 11, dead letters: Azurite and the DevHost as real processes. A message that always fails is kept in
+/// Dead letters: Azurite and the DevHost as real processes. A message that always fails is kept in
 /// <c>ZapiDeadLetters</c> on its last try and still moved to the poison queue, as the Functions runtime does.
 /// </summary>
 public sealed class DevHostDeadLetterEndToEndTests : DevHostTests

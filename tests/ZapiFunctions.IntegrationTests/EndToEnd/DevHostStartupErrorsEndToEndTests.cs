@@ -7,7 +7,7 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Issue 9: what a user gets wrong ends the DevHost process with one <c>error:</c> line per problem and a non-zero
+/// What a user gets wrong ends the DevHost process with one <c>error:</c> line per problem and a non-zero
 /// exit code, never a stack trace or an abort (it used to die with SIGABRT on <c>Zapi__MaxBodyBytes=-5</c>).
 /// </summary>
 public sealed class DevHostStartupErrorsEndToEndTests

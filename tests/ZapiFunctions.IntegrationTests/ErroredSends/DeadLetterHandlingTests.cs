@@ -12,7 +12,7 @@ using ZapiFunctions.IntegrationTests.Support;
 namespace ZapiFunctions.IntegrationTests.ErroredSends;
 
 /// <summary>
-/// Issue 11: <see cref="ErroredSendHandler"/> (what both hosts run) against Azurite's Table service: a message that fails
+/// <see cref="ErroredSendHandler"/> (what both hosts run) against Azurite's Table service: a message that fails
 /// its last try is kept in <c>ZapiDeadLetters</c> with the contract's columns, and the failure still reaches the runtime.
 /// </summary>
 public sealed class DeadLetterHandlingTests : ErroredSendServicesTests

@@ -13,7 +13,7 @@ using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.Fallback;
 
-/// <summary>Two Azurites, one per account: real HTTP into the handler, and the drain between them (issue 11, item 4).</summary>
+/// <summary>Two Azurites, one per account: real HTTP into the handler, and the drain between them.</summary>
 public sealed class FallbackStorageTests(TwoAccounts accounts) : IClassFixture<TwoAccounts>
 {
     // Each test writes to its own queues, so the shared emulators need no cleaning between tests.

@@ -8,7 +8,7 @@ using ZapiFunctions.Testing;
 namespace ZapiFunctions.IntegrationTests.Ingest;
 
 /// <summary>
-/// Issue 11, lifetimes: what the webhook writes carries the configured time-to-live, as Azurite's queue service reports
+/// What the webhook writes carries the configured time-to-live, as Azurite's queue service reports
 /// it back (<c>ExpiresOn</c>). Azurite cannot be moved 8 days ahead, so "still there after 8 days unread" is proven by
 /// the storage-level expiry being later than that.
 /// </summary>
