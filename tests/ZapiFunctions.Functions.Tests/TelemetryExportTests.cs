@@ -26,7 +26,7 @@ namespace ZapiFunctions.Functions.Tests;
 /// (<see cref="ZapiFunctionsApp.Configure"/>), against Azurite and a fake Application Insights endpoint. One run
 /// (<see cref="FunctionsTelemetryRun"/>) is shared; each test asserts one property of what was posted.
 /// </summary>
-[Collection(TelemetryExportCollection.Name)]
+[Collection(TelemetryExportRunsAlone.Name)]
 public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixture<FunctionsTelemetryRun>
 {
     [Fact]

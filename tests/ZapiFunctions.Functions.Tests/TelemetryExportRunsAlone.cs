@@ -5,7 +5,7 @@ namespace ZapiFunctions.Functions.Tests;
 /// through the app at the same time would be exported to this run's fake ingestion endpoint too.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TelemetryExportCollection
+public sealed class TelemetryExportRunsAlone
 {
     public const string Name = "telemetry export";
 }
