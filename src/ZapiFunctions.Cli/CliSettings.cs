@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Fallback;
+using ZapiFunctions.Operations.Privacy;
 
 namespace ZapiFunctions.Cli;
 
@@ -57,7 +58,7 @@ internal sealed class CliSettings : IDisposable
         get
         {
             Check(StorageConnection.Problems(_configuration));
-            return Core.Privacy.PrivacyServiceCollectionExtensions.UndecodedQueueService(StorageConnection.From(_configuration));
+            return Operations.Privacy.ErasureStores.UndecodedQueueService(StorageConnection.From(_configuration));
         }
     }
 

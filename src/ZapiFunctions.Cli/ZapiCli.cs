@@ -2,8 +2,12 @@ using System.CommandLine;
 using Azure;
 using ZapiFunctions.Cli.Commands;
 using ZapiFunctions.Core.Configuration;
-using ZapiFunctions.Core.Operations;
-using ZapiFunctions.Core.ZapiApi;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Operations.DeadLetters;
+using ZapiFunctions.Operations.ErroredSends;
+using ZapiFunctions.Operations.Queues;
+using ZapiFunctions.Operations.Tracing;
+using ZapiFunctions.Operations.ZapiApi;
 
 namespace ZapiFunctions.Cli;
 

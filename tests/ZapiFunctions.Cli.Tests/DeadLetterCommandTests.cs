@@ -5,8 +5,11 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ZapiFunctions.Cli.Tests.Support;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
-using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Operations.DeadLetters;
+using ZapiFunctions.Operations.ErroredSends;
+using ZapiFunctions.Operations.Queues;
+using ZapiFunctions.Operations.Tracing;
 
 namespace ZapiFunctions.Cli.Tests;
 

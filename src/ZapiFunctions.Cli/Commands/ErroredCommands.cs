@@ -3,8 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
-using ZapiFunctions.Core.Operations;
+using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
+using ZapiFunctions.Operations.DeadLetters;
+using ZapiFunctions.Operations.ErroredSends;
+using ZapiFunctions.Operations.Queues;
+using ZapiFunctions.Operations.Tracing;
 
 namespace ZapiFunctions.Cli.Commands;
 

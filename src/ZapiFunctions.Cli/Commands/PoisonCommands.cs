@@ -3,8 +3,11 @@ using System.Globalization;
 using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
-using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Operations.DeadLetters;
+using ZapiFunctions.Operations.ErroredSends;
+using ZapiFunctions.Operations.Queues;
+using ZapiFunctions.Operations.Tracing;
 
 namespace ZapiFunctions.Cli.Commands;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Privacy;
 using ZapiFunctions.Core.Telemetry;
+using ZapiFunctions.Operations.Privacy;
 
 namespace ZapiFunctions.Cli.Commands;
 
@@ -64,7 +65,7 @@ internal static class PrivacyCommands
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var options = settings.Options(
                 nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue), nameof(ZapiOptions.ErroredSendsTable));
-            var erasure = PrivacyServiceCollectionExtensions.Erasure(settings.UndecodedQueues, settings.Tables, options);
+            var erasure = ErasureStores.Erasure(settings.UndecodedQueues, settings.Tables, options);
             var result = await erasure.ForgetAsync(number, parse.GetValue(dryRun), ct);
 
             var masked = PhoneMask.Mask(result.Phone);

@@ -2,7 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
-using ZapiFunctions.Core.Operations;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Operations.DeadLetters;
+using ZapiFunctions.Operations.ErroredSends;
+using ZapiFunctions.Operations.Queues;
+using ZapiFunctions.Operations.Tracing;
 
 namespace ZapiFunctions.Cli.Commands;
 

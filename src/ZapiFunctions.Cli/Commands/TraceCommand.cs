@@ -4,9 +4,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
-using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Operations.Backlog;
+using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
+using ZapiFunctions.Operations.DeadLetters;
+using ZapiFunctions.Operations.ErroredSends;
+using ZapiFunctions.Operations.Queues;
+using ZapiFunctions.Operations.Tracing;
 
 namespace ZapiFunctions.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ZapiFunctions.Core.ZapiApi;
+using ZapiFunctions.Operations.ZapiApi;
 
 namespace ZapiFunctions.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Storage.Queues;
-using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Fallback;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Privacy;
+using ZapiFunctions.Operations.Privacy;
 using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Core.Tests.Privacy;
@@ -145,8 +146,8 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Azurite.ConnectionString })
             .Build();
-        return PrivacyServiceCollectionExtensions.Erasure(
-            PrivacyServiceCollectionExtensions.UndecodedQueueService(StorageConnection.From(configuration)),
+        return ErasureStores.Erasure(
+            ErasureStores.UndecodedQueueService(StorageConnection.From(configuration)),
             new TableServiceClient(Azurite.ConnectionString),
             options ?? new ZapiOptions());
     }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Fallback;
 using ZapiFunctions.Core.Health;
-using ZapiFunctions.Core.Operations;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.IntegrationTests.Support;
 using ZapiFunctions.Testing;

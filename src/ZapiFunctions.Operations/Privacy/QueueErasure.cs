@@ -3,7 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using ZapiFunctions.Core.Queueing;
 
-namespace ZapiFunctions.Core.Privacy;
+namespace ZapiFunctions.Operations.Privacy;
 
 /// <summary>
 /// Finds the messages of one queue whose envelope matches, by receiving every visible message in batches of 32 with a

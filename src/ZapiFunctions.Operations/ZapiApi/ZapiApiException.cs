@@ -1,4 +1,4 @@
-namespace ZapiFunctions.Core.ZapiApi;
+namespace ZapiFunctions.Operations.ZapiApi;
 
 /// <summary>A Z-API call failed; the message says what happened and how to fix it, and never contains a token.</summary>
 public sealed class ZapiApiException : Exception

@@ -1,4 +1,4 @@
-namespace ZapiFunctions.Core.ZapiApi;
+namespace ZapiFunctions.Operations.ZapiApi;
 
 /// <summary>A Z-API instance and its credentials. <see cref="ToString"/> never shows the tokens.</summary>
 /// <param name="InstanceId">The instance id (Z-API panel, Instances).</param>

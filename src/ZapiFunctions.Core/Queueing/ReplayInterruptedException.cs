@@ -1,4 +1,4 @@
-namespace ZapiFunctions.Core.Operations;
+namespace ZapiFunctions.Core.Queueing;
 
 /// <summary>
 /// A message was copied back to the main queue but could not be deleted from the poison queue: it will show up in

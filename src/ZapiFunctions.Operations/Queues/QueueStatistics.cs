@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Storage.Queues;
 
-namespace ZapiFunctions.Core.Operations;
+namespace ZapiFunctions.Operations.Queues;
 
 /// <summary>Approximate message counts of the app's queues.</summary>
 public static class QueueStatistics

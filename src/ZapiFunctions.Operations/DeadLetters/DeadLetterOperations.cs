@@ -4,7 +4,7 @@ using Azure.Storage.Queues.Models;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Queueing;
 
-namespace ZapiFunctions.Core.Operations;
+namespace ZapiFunctions.Operations.DeadLetters;
 
 /// <summary>
 /// <c>zapi poison peek|replay</c>: the messages that failed their last try, from both places they are kept — the

@@ -5,7 +5,7 @@ using Azure.Storage.Queues;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
 
-namespace ZapiFunctions.Core.Operations;
+namespace ZapiFunctions.Operations.Tracing;
 
 /// <summary>
 /// What happened to one callback, from storage alone: queued (an envelope for it in the deliveries or errored-sends

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using ZapiFunctions.Core.ErroredSends;
 
-namespace ZapiFunctions.Core.Operations;
+namespace ZapiFunctions.Operations.ErroredSends;
 
 /// <summary>Reads the errored-sends table with the filters operators ask for, newest first.</summary>
 public static class ErroredSendQuery

@@ -1,8 +1,9 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using ZapiFunctions.Core.Privacy;
 using ZapiFunctions.Core.Queueing;
 
-namespace ZapiFunctions.Core.Privacy;
+namespace ZapiFunctions.Operations.Privacy;
 
 /// <summary>
 /// Erases everything the app keeps about one phone number (LGPD art. 18, GDPR art. 17): the queued messages whose

@@ -2,7 +2,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using ZapiFunctions.Core.Queueing;
 
-namespace ZapiFunctions.Core.Operations;
+namespace ZapiFunctions.Operations.DeadLetters;
 
 /// <summary>
 /// What a replay (<see cref="DeadLetterOperations"/>) does with one poison message it received: hand it back

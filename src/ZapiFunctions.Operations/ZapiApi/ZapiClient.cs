@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ZapiFunctions.Core.Http;
 
-namespace ZapiFunctions.Core.ZapiApi;
+namespace ZapiFunctions.Operations.ZapiApi;
 
 /// <summary>
 /// The few Z-API instance calls this project needs: register the "On send" webhook

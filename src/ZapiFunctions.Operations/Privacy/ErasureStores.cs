@@ -1,0 +1,43 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Operations.Backlog;
+using ZapiFunctions.Core.Privacy;
+
+namespace ZapiFunctions.Operations.Privacy;
+
+/// <summary>Builds <see cref="PersonalDataErasure"/> over the stores the settings name; only the CLI erases.</summary>
+public static class ErasureStores
+{
+    /// <summary>
+    /// Erasure over every store <paramref name="options"/> name: the deliveries queue (when it is on: empty names no
+    /// queue, and a client for it would fail the whole erasure), the errored-sends queue and its poison queue (read through <paramref name="undecodedQueues"/>, see <see cref="UndecodedQueueService"/>), the
+    /// dead-letter table and the errored-sends table.
+    /// </summary>
+    public static PersonalDataErasure Erasure(QueueServiceClient undecodedQueues, TableServiceClient tables, ZapiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(undecodedQueues);
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(options);
+        string[] queues = [.. options.IngestQueues(), options.ErroredSendsQueue + BacklogMonitor.PoisonSuffix];
+        return new PersonalDataErasure(
+            [.. queues.Select(undecodedQueues.GetQueueClient)],
+            tables.GetTableClient(options.ErroredSendsTable),
+            tables.GetTableClient(DeadLetterTable.Name(options)));
+    }
+
+    /// <summary>
+    /// A queue client addressed like the app's but without Base64 decoding, so that a message in any encoding is read
+    /// (and skipped when it is not an envelope) instead of failing the whole receive.
+    /// </summary>
+    public static QueueServiceClient UndecodedQueueService(StorageConnection storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var options = new QueueClientOptions();
+        IngestServiceCollectionExtensions.ConfigureQueueOptions(options);
+        options.MessageEncoding = QueueMessageEncoding.None;
+        return storage.ConnectionString is { } connectionString
+            ? new QueueServiceClient(connectionString, options)
+            : new QueueServiceClient(storage.ServiceUri("queue"), storage.Credential(), options);
+    }
+}
