@@ -53,9 +53,8 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 // Instrument names (ZapiFunctions.Core.Telemetry.ZapiTelemetry); the tests compare them.
 var callbacksReceived = 'zapi.callbacks.received'
 var erroredSends = 'zapi.errored_sends'
-var queueDepth = 'zapi.queue.depth'
 var queueOldestAge = 'zapi.queue.oldest_age'
-var poisonQueueName = '${erroredSendsQueueName}-poison'
+var deadLetters = 'zapi.dead_letters'
 
 // The ingest HTTP requests, whatever the host names them (function name, or method and route): the shared
 // /zapi/on-send and the per-instance /instance/<instanceId>/delivery, which `zapi webhook register` sets by default.
@@ -65,11 +64,11 @@ var ingestRequests = 'requests | where name =~ "OnSend" or operation_Name =~ "On
 // aggregates it over the window with timeAggregation and compares it with the threshold.
 var rules = [
   {
-    name: '${namePrefix}-poison-messages'
-    description: 'Messages are waiting in ${poisonQueueName}: each failed every try (5). Run `zapi poison peek` to see why (not an envelope, or the table or notify endpoint kept failing), fix the cause, then `zapi poison replay --all`.'
+    name: '${namePrefix}-dead-letters'
+    description: 'Errored sends failed every try and were kept in the dead-letters table. Run `zapi poison peek` to see which (not an envelope, or the table or notify endpoint kept failing; each try\'s error is logged with the message id, EventId 3003), fix the cause, then `zapi poison replay --all`.'
     severity: 1
-    query: 'customMetrics | where name == "${queueDepth}" and tostring(customDimensions.queue) == "${poisonQueueName}" | summarize AggregatedValue = max(value) by bin(timestamp, 5m)'
-    timeAggregation: 'Maximum'
+    query: 'customMetrics | where name == "${deadLetters}" | summarize AggregatedValue = sum(value) by bin(timestamp, 5m)'
+    timeAggregation: 'Total'
     metricMeasureColumn: 'AggregatedValue'
     dimensions: []
     operator: 'GreaterThan'
@@ -138,9 +137,9 @@ var rules = [
   }
   {
     name: '${namePrefix}-backlog-age'
-    description: 'The oldest message in a queue (the alert\'s dimension) is more than ${backlogAgeMinutes} minutes old. Run `zapi queues stats`; for ${erroredSendsQueueName}, check that the ErroredSend function runs and why it fails (exceptions in Application Insights); for zapi-deliveries, your consumer is stopped or behind.'
+    description: 'The oldest message in a queue (the alert\'s dimension) is more than ${backlogAgeMinutes} minutes old. Run `zapi queues stats`; for ${erroredSendsQueueName}, check that the ErroredSend function runs and why it fails (exceptions in Application Insights); for zapi-deliveries, your consumer is stopped or behind; for a -poison queue, the DeadLetter function cannot keep messages in the dead-letters table (its failures are in Application Insights).'
     severity: 2
-    query: 'customMetrics | where name == "${queueOldestAge}" | extend queue = tostring(customDimensions.queue) | where queue != "${poisonQueueName}" | summarize AggregatedValue = max(value) / 60.0 by bin(timestamp, 5m), queue'
+    query: 'customMetrics | where name == "${queueOldestAge}" | extend queue = tostring(customDimensions.queue) | summarize AggregatedValue = max(value) / 60.0 by bin(timestamp, 5m), queue'
     timeAggregation: 'Maximum'
     metricMeasureColumn: 'AggregatedValue'
     dimensions: [

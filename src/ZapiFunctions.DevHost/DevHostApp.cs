@@ -81,18 +81,25 @@ internal static class DevHostApp
         builder.AddDevHostBacklog();
         builder.Services.AddHostedService<FallbackDrainPoller>();
         builder.AddDevHostRetention();
+        // The two queue triggers of the Functions app, with host.json's settings: ErroredSend, and DeadLetter on its
+        // poison queue. Registered as IHostedService instances: AddHostedService would keep only one of the same type.
         var queueSettings = QueueTriggerSettings.Load(hostJson);
-        builder.Services.AddSingleton(new HostQueueSettings(queueSettings.MaxDequeueCount, hostJson));
-        builder.Services.AddHostedService(sp => new QueueTriggerListener(
+        builder.Services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(
             sp.GetRequiredService<QueueServiceClient>(),
             sp.GetRequiredService<IOptions<ZapiOptions>>().Value.ErroredSendsQueue,
             queueSettings,
             async (message, ct) =>
             {
+                // A scope per message, as the runtime gives each invocation.
                 await using var scope = sp.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ErroredSendHandler>()
-                    .HandleAsync(message.MessageId, message.Body, message.DequeueCount, queueSettings.MaxDequeueCount, ct);
+                await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message.Body, message.DequeueCount, ct);
             },
+            sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
+        builder.Services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(
+            sp.GetRequiredService<QueueServiceClient>(),
+            sp.GetRequiredService<DeadLetterHandler>().PoisonQueueName,
+            queueSettings,
+            async (message, ct) => await sp.GetRequiredService<DeadLetterHandler>().HandleAsync(message.MessageId, message.Body, message.InsertedOn, ct),
             sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
 
         var app = builder.Build();

@@ -1,16 +1,15 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using ZapiFunctions.Core.ErroredSends;
-using ZapiFunctions.Core.ErroredSends.DeadLetters;
 
 namespace ZapiFunctions;
 
 /// <summary>
-/// Consumes the errored-sends queue. Throwing lets the runtime retry; after host.json's <c>maxDequeueCount</c>
-/// it moves the message to <c>&lt;queue&gt;-poison</c>. On that last try the handler first keeps the message in the
-/// dead-letters table (<see cref="ErroredSendHandler"/>), which, unlike the poison queue, does not expire it.
+/// Consumes the errored-sends queue. Throwing lets the runtime retry; after host.json's <c>maxDequeueCount</c> it
+/// moves the message to <c>&lt;queue&gt;-poison</c>, which <see cref="DeadLetterFunction"/> empties into the
+/// dead-letters table.
 /// </summary>
-public sealed class ErroredSendFunction(ErroredSendHandler handler, HostQueueSettings queueSettings)
+public sealed class ErroredSendFunction(ErroredSendProcessor processor)
 {
     /// <summary>
     /// The queue name comes from the <c>Zapi__ErroredSendsQueue</c> app setting; binding expressions read it in
@@ -22,6 +21,6 @@ public sealed class ErroredSendFunction(ErroredSendHandler handler, HostQueueSet
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return handler.HandleAsync(message.MessageId, message.Body, message.DequeueCount, queueSettings.MaxDequeueCount, cancellationToken);
+        return processor.ProcessAsync(message.Body, message.DequeueCount, cancellationToken);
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
-using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Privacy;
 using ZapiFunctions.Core.Telemetry;
 
@@ -38,9 +37,6 @@ public static class ZapiFunctionsApp
         builder.Services.AddZapiErroredSends(builder.Configuration);
         builder.Services.AddZapiRetention(builder.Configuration);
 
-        // The worker is not given host.json: maxDequeueCount comes from the app setting that overrides it, else from
-        // the host.json deployed beside the app (see HostQueueSettings).
-        builder.Services.AddSingleton(_ => HostQueueSettings.Resolve(builder.Configuration, Path.Combine(AppContext.BaseDirectory, "host.json")));
         return builder;
     }
 

@@ -14,39 +14,49 @@ using ZapiFunctions.Operations.Tracing;
 namespace ZapiFunctions.Cli.Tests;
 
 /// <summary>
-/// <c>zapi poison peek|replay</c> over both places a dead letter is kept, the <c>ZapiDeadLetters</c> table
-/// and the poison queue, against Azurite. Dead letters are written as the app and the runtime write them: the row by
-/// <see cref="DeadLetterStore"/>, then the same body to <c>zapi-errored-sends-poison</c>.
+/// <c>zapi poison peek|replay</c> over the <c>ZapiDeadLetters</c> table, against Azurite. Dead letters are written as
+/// the DeadLetter function writes them (<see cref="DeadLetterStore"/>).
 /// </summary>
 public sealed class DeadLetterCommandTests : AzuriteSettingsTests
 {
     private const string MainQueue = "zapi-errored-sends";
 
     [Fact]
-    public async Task Peek_shows_each_dead_letter_once_saying_where_it_is_kept()
+    public async Task Peek_shows_each_dead_letter_decoded_oldest_first_and_a_body_that_is_not_an_envelope_with_why()
     {
-        var both = await DeadLetter("M-1");
-        var tableOnly = await DeadLetter("M-2", poison: false); // its poison copy expired after 7 days
-        var poisonOnly = (await Poison().SendMessageAsync(Envelope("M-3"))).Value.MessageId;
+        var first = await DeadLetter("M-1", At(1));
+        var second = await DeadLetter("M-2", At(2));
+        var garbage = await DeadLetter(null, At(3));
 
         var (code, output, _) = await Run("poison", "peek", "--json");
         var (textCode, text, _) = await Run("poison", "peek");
 
         Assert.Equal((0, 0), (code, textCode));
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(3, lines.Count);
-        var first = lines.Single(l => l.GetProperty("MessageId").GetString() == both.RowId);
-        Assert.Equal("table+poison", first.GetProperty("keptIn").GetString());
-        Assert.Equal(both.PoisonId, first.GetProperty("poisonMessageId").GetString());
-        Assert.Equal(5, first.GetProperty("attempts").GetInt32());
-        Assert.Equal("HttpRequestException: Response status code does not indicate success: 503 (Service Unavailable).", first.GetProperty("error").GetString());
-        Assert.Equal("M-1", first.GetProperty("callback").GetProperty("messageId").GetString());
-        Assert.Equal("table", lines.Single(l => l.GetProperty("MessageId").GetString() == tableOnly.RowId).GetProperty("keptIn").GetString());
-        Assert.Equal("poison", lines.Single(l => l.GetProperty("MessageId").GetString() == poisonOnly).GetProperty("keptIn").GetString());
-        Assert.Contains(both.RowId, text, StringComparison.Ordinal);
-        Assert.Contains("table+poison", text, StringComparison.Ordinal);
-        Assert.Contains("HttpRequestException", text, StringComparison.Ordinal);
-        Assert.DoesNotContain(both.PoisonId, text, StringComparison.Ordinal); // one line per dead letter, by its row id
+        Assert.Equal([first.RowId, second.RowId, garbage.RowId], lines.Select(l => l.GetProperty("id").GetString()));
+        Assert.All(lines, l => Assert.All(l.EnumerateObject(), p => Assert.True(char.IsLower(p.Name[0]), p.Name)));
+        Assert.Equal("M-1", lines[0].GetProperty("callback").GetProperty("messageId").GetString());
+        Assert.Equal("req-M-1", lines[0].GetProperty("requestId").GetString());
+        Assert.Equal(At(1), lines[0].GetProperty("deadLetteredAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, lines[0].GetProperty("error").ValueKind);
+        Assert.Equal("not an envelope", lines[2].GetProperty("body").GetString());
+        Assert.StartsWith("The message is not a callback envelope", lines[2].GetProperty("problem").GetString(), StringComparison.Ordinal);
+        var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, rows.Length); // header, rule, three dead letters
+        Assert.Contains(first.RowId, rows[2], StringComparison.Ordinal);
+        Assert.Contains("Phone number does not exist", rows[2], StringComparison.Ordinal); // the callback's own error
+        Assert.Contains("not a callback envelope", rows[4], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public async Task Peek_max_below_one_is_a_usage_error(string max)
+    {
+        var (code, _, error) = await Run("poison", "peek", "--max", max);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --max must be a whole number of at least 1 (got {max}).", error.Trim());
     }
 
     [Fact]
@@ -59,24 +69,22 @@ public sealed class DeadLetterCommandTests : AzuriteSettingsTests
     }
 
     [Fact]
-    public async Task Replay_all_sends_each_dead_letter_back_once_removes_it_from_both_places_and_a_second_replay_finds_nothing()
+    public async Task Replay_all_sends_each_dead_letter_back_once_removes_its_row_and_a_second_replay_finds_nothing()
     {
-        var both = await DeadLetter("M-1");
-        var tableOnly = await DeadLetter("M-2", poison: false);
-        await Poison().SendMessageAsync(Envelope("M-3"));
+        var one = await DeadLetter("M-1", At(1));
+        var two = await DeadLetter("M-2", At(2));
 
         var (code, output, _) = await Run("poison", "replay", "--all");
         var (againCode, again, _) = await Run("poison", "replay", "--all");
 
         Assert.Equal((0, 0), (code, againCode));
-        Assert.Contains("Replayed 3 message(s)", output, StringComparison.Ordinal);
+        Assert.Contains("Replayed 2 message(s) from ZapiDeadLetters to zapi-errored-sends.", output, StringComparison.Ordinal);
         Assert.Contains("Replayed 0 message(s)", again, StringComparison.Ordinal);
         var replayed = (await Main().PeekMessagesAsync(32)).Value;
-        Assert.Equal(["M-1", "M-2", "M-3"], replayed.Select(m => MessageIdOf(m.Body)).Order());
-        Assert.Equal(both.Body.ToString(), replayed.Single(m => MessageIdOf(m.Body) == "M-1").Body.ToString());
-        Assert.Equal(tableOnly.Body.ToString(), replayed.Single(m => MessageIdOf(m.Body) == "M-2").Body.ToString());
+        Assert.Equal(["M-1", "M-2"], replayed.Select(m => MessageIdOf(m.Body)).Order());
+        Assert.Equal(one.Body.ToString(), replayed.Single(m => MessageIdOf(m.Body) == "M-1").Body.ToString());
+        Assert.Equal(two.Body.ToString(), replayed.Single(m => MessageIdOf(m.Body) == "M-2").Body.ToString());
         Assert.Empty(await Rows());
-        Assert.Empty((await Poison().PeekMessagesAsync(32)).Value);
 
         // Replays are writes of the app: they keep the errored-sends time-to-live (never, by default), so a replayed
         // message left unread for 8 days is still there.
@@ -84,34 +92,28 @@ public sealed class DeadLetterCommandTests : AzuriteSettingsTests
     }
 
     [Fact]
-    public async Task Replay_by_id_takes_the_row_id_or_the_poison_message_id()
+    public async Task Replay_by_id_takes_the_id_peek_shows_and_an_unknown_id_is_an_error_naming_the_table()
     {
-        var first = await DeadLetter("M-1");
-        var second = await DeadLetter("M-2");
+        var first = await DeadLetter("M-1", At(1));
+        var second = await DeadLetter("M-2", At(2));
 
-        var (byPoisonId, _, _) = await Run("poison", "replay", "--id", first.PoisonId);
+        var (byId, _, _) = await Run("poison", "replay", "--id", first.RowId);
 
-        Assert.Equal(0, byPoisonId);
+        Assert.Equal(0, byId);
         Assert.Equal(["M-1"], (await Main().PeekMessagesAsync(32)).Value.Select(m => MessageIdOf(m.Body)));
         Assert.Equal([second.RowId], (await Rows()).Select(r => r.RowKey));
-        Assert.Equal(second.PoisonId, Assert.Single((await Poison().PeekMessagesAsync(32)).Value).MessageId);
 
-        var (byRowId, _, _) = await Run("poison", "replay", "--id", second.RowId);
-        var (missing, _, missingError) = await Run("poison", "replay", "--id", second.RowId);
+        var (missing, _, missingError) = await Run("poison", "replay", "--id", first.RowId);
 
-        Assert.Equal(0, byRowId);
-        Assert.Equal(["M-1", "M-2"], (await Main().PeekMessagesAsync(32)).Value.Select(m => MessageIdOf(m.Body)).Order());
-        Assert.Empty(await Rows());
-        Assert.Empty((await Poison().PeekMessagesAsync(32)).Value);
         Assert.Equal(1, missing);
-        Assert.Equal($"error: no dead letter {second.RowId} in ZapiDeadLetters or zapi-errored-sends-poison.", missingError.Trim());
+        Assert.Equal($"error: no dead letter {first.RowId} in ZapiDeadLetters.", missingError.Trim());
     }
 
     [Fact]
     public async Task A_replayed_message_gets_the_configured_errored_sends_time_to_live()
     {
         await WriteSettingsAsync(new() { ["Zapi__ErroredSendsTimeToLive"] = "01:00:00" });
-        await DeadLetter("M-1");
+        await DeadLetter("M-1", At(1));
         var before = DateTimeOffset.UtcNow;
 
         var (code, _, _) = await Run("poison", "replay", "--all");
@@ -125,10 +127,9 @@ public sealed class DeadLetterCommandTests : AzuriteSettingsTests
     [Fact]
     public async Task A_replay_interrupted_before_the_row_is_deleted_loses_nothing_and_the_next_replay_duplicates()
     {
-        await DeadLetter("M-1");
+        await DeadLetter("M-1", At(1));
         var failing = new DeadLetterOperations(
-            Main(), Poison(), new DeadLetterStore(new DeleteFailsTableClient(Storage.ConnectionString, "ZapiDeadLetters"), TimeProvider.System),
-            QueueTimeToLive.Never);
+            Main(), new DeadLetterStore(new DeleteFailsTableClient(Storage.ConnectionString, "ZapiDeadLetters")), QueueTimeToLive.Never);
 
         var ex = await Assert.ThrowsAsync<ReplayInterruptedException>(() => failing.ReplayAsync(null, CancellationToken.None));
 
@@ -147,23 +148,15 @@ public sealed class DeadLetterCommandTests : AzuriteSettingsTests
 
     private QueueClient Main() => Storage.Queue(MainQueue);
 
-    private QueueClient Poison() => Storage.Queue(MainQueue + "-poison");
+    private static DateTimeOffset At(int minute) => new(2026, 5, 1, 12, minute, 0, TimeSpan.Zero);
 
-    /// <summary>A dead letter as the app and the runtime leave it: the row, then (unless it expired) the poison copy.</summary>
-    private async Task<(string RowId, string PoisonId, BinaryData Body)> DeadLetter(string messageId, bool poison = true)
+    /// <summary>A dead letter as the DeadLetter function leaves it; <paramref name="messageId"/> null: a body that is not an envelope.</summary>
+    private async Task<(string RowId, BinaryData Body)> DeadLetter(string? messageId, DateTimeOffset at)
     {
-        var body = Envelope(messageId);
+        var body = messageId is null ? BinaryData.FromString("not an envelope") : Envelope(messageId);
         var rowId = Guid.NewGuid().ToString();
-        var store = new DeadLetterStore(new TableClient(Storage.ConnectionString, "ZapiDeadLetters"), TimeProvider.System);
-        await store.WriteAsync(
-            MainQueue, rowId, body, new HttpRequestException("Response status code does not indicate success: 503 (Service Unavailable)."), 5, CancellationToken.None);
-        if (!poison)
-        {
-            return (rowId, string.Empty, body);
-        }
-
-        await Poison().CreateIfNotExistsAsync();
-        return (rowId, (await Poison().SendMessageAsync(body)).Value.MessageId, body);
+        await new DeadLetterStore(new TableClient(Storage.ConnectionString, "ZapiDeadLetters")).WriteAsync(MainQueue, rowId, body, at, CancellationToken.None);
+        return (rowId, body);
     }
 
     private async Task<List<TableEntity>> Rows()

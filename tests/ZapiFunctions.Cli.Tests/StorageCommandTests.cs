@@ -61,20 +61,6 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
     }
 
     [Fact]
-    public async Task A_poison_message_that_is_not_base64_is_one_line_not_a_stack_trace()
-    {
-        var raw = new QueueClient(Storage.ConnectionString, "zapi-errored-sends-poison");
-        await raw.CreateIfNotExistsAsync();
-        await raw.SendMessageAsync("{not base64: written by hand}");
-
-        var (code, _, error) = await Run("poison", "peek");
-
-        Assert.Equal(1, code);
-        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: A queue holds a message that is not Base64", line, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Errored_list_since_filters_by_last_seen()
     {
         await Record("inst-a", "M-1", "Phone number does not exist", "req-1");
@@ -92,9 +78,8 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
     [Fact]
     public async Task Poison_peek_decodes_envelopes_and_says_why_others_are_not()
     {
-        await Poison().CreateIfNotExistsAsync();
-        await Poison().SendMessageAsync(Envelope("M-9"));
-        await Poison().SendMessageAsync("garbage");
+        await DeadLetter(Envelope("M-9"));
+        await DeadLetter(BinaryData.FromString("garbage"));
 
         var (code, output, _) = await Run("poison", "peek");
 
@@ -107,9 +92,8 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
     [Fact]
     public async Task Poison_peek_shows_a_callback_without_instance_or_messageId_by_its_zaapId_under_instance_none()
     {
-        await Poison().CreateIfNotExistsAsync();
-        await Poison().SendMessageAsync(AppPipeline.Envelope(AppPipeline.Sample("shapes/minimal"), DateTimeOffset.UtcNow, "req-min"));
-        await Poison().SendMessageAsync(AppPipeline.Envelope(
+        await DeadLetter(AppPipeline.Envelope(AppPipeline.Sample("shapes/minimal"), DateTimeOffset.UtcNow, "req-min"));
+        await DeadLetter(AppPipeline.Envelope(
             AppPipeline.Sample("shapes/per-instance"), DateTimeOffset.UtcNow, "req-pi", "3C67AB641C8AA0412F6A2242B4E23AC7"));
 
         var (code, output, error) = await Run("poison", "peek");
@@ -117,18 +101,17 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         Assert.Equal((0, string.Empty), (code, error));
         var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[2..];
         Assert.Equal(2, rows.Length);
-        Assert.Matches(@"\s+poison\s+-\s+\(none\)\s+A20DA9C0183A2D35A260F53F5D2B1001 \(zaapId\)\s+Phone number does not exist\s*$", rows.Single(r => r.Contains("A20DA9C0183A2D35A260F53F5D2B1001", StringComparison.Ordinal)));
+        Assert.Matches(@"\s+\(none\)\s+A20DA9C0183A2D35A260F53F5D2B1001 \(zaapId\)\s+Phone number does not exist\s*$", rows.Single(r => r.Contains("A20DA9C0183A2D35A260F53F5D2B1001", StringComparison.Ordinal)));
         Assert.Matches(@"\s+3C67AB641C8AA0412F6A2242B4E23AC7\s+3EB0F1C2D3E4F5A61004\s+Error on send message\s*$", rows.Single(r => r.Contains("3EB0F1C2D3E4F5A61004", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public async Task Poison_replay_all_moves_every_message_back_and_empties_poison()
+    public async Task Poison_replay_all_moves_every_dead_letter_back_and_empties_the_table()
     {
-        await Poison().CreateIfNotExistsAsync();
         await Main().CreateIfNotExistsAsync();
         for (var i = 0; i < 40; i++)
         {
-            await Poison().SendMessageAsync(Envelope($"M-{i}"));
+            await DeadLetter(Envelope($"M-{i}"));
         }
 
         var (code, output, _) = await Run("poison", "replay", "--all");
@@ -136,7 +119,7 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         Assert.Equal(0, code);
         Assert.Contains("Replayed 40 message(s)", output, StringComparison.Ordinal);
         Assert.Equal(40, (await Main().GetPropertiesAsync()).Value.ApproximateMessagesCount);
-        Assert.Equal(0, (await Poison().GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty(await DeadLetters().ListAsync("zapi-errored-sends", CancellationToken.None));
         var replayed = (await Main().ReceiveMessagesAsync(32)).Value;
         Assert.All(replayed, m => Assert.StartsWith("M-", EnvelopeReader.Read(m.Body).Callback.GetProperty("messageId").GetString(), StringComparison.Ordinal));
     }
@@ -144,10 +127,9 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
     [Fact]
     public async Task Poison_replay_by_id_moves_only_that_message()
     {
-        await Poison().CreateIfNotExistsAsync();
         await Main().CreateIfNotExistsAsync();
-        var keep = (await Poison().SendMessageAsync(Envelope("M-keep"))).Value.MessageId;
-        var move = (await Poison().SendMessageAsync(Envelope("M-move"))).Value.MessageId;
+        var keep = await DeadLetter(Envelope("M-keep"));
+        var move = await DeadLetter(Envelope("M-move"));
 
         var (code, _, _) = await Run("poison", "replay", "--id", move);
         var (missingCode, _, missingError) = await Run("poison", "replay", "--id", "no-such-id");
@@ -155,27 +137,9 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         Assert.Equal(0, code);
         var moved = Assert.Single((await Main().PeekMessagesAsync(32)).Value);
         Assert.Equal("M-move", EnvelopeReader.Read(moved.Body).Callback.GetProperty("messageId").GetString());
-        Assert.Equal(keep, Assert.Single((await Poison().PeekMessagesAsync(32)).Value).MessageId);
+        Assert.Equal(keep, Assert.Single(await DeadLetters().ListAsync("zapi-errored-sends", CancellationToken.None)).RowKey);
         Assert.Equal(1, missingCode);
         Assert.Contains("no-such-id", missingError, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_replay_interrupted_between_enqueue_and_delete_loses_nothing()
-    {
-        var poison = new DeleteFailsQueueClient(Storage.ConnectionString, "zapi-errored-sends-poison");
-        await poison.CreateIfNotExistsAsync();
-        await Main().CreateIfNotExistsAsync();
-        await poison.SendMessageAsync(Envelope("M-1"));
-        var operations = new DeadLetterOperations(
-            Main(), poison, new DeadLetterStore(new TableClient(Storage.ConnectionString, "ZapiDeadLetters"), TimeProvider.System), QueueTimeToLive.Never);
-
-        var ex = await Assert.ThrowsAsync<ReplayInterruptedException>(() => operations.ReplayAsync(null, CancellationToken.None));
-
-        Assert.Contains("nothing was lost", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("simulated crash before delete", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(1, (await Main().GetPropertiesAsync()).Value.ApproximateMessagesCount);
-        Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]
@@ -215,7 +179,15 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
 
     private QueueClient Main() => Storage.Queue("zapi-errored-sends");
 
-    private QueueClient Poison() => Storage.Queue("zapi-errored-sends-poison");
+    private DeadLetterStore DeadLetters() => new(new TableClient(Storage.ConnectionString, "ZapiDeadLetters"));
+
+    /// <summary>Keeps <paramref name="body"/> as the DeadLetter function does; returns the id peek and replay take.</summary>
+    private async Task<string> DeadLetter(BinaryData body)
+    {
+        var id = Guid.NewGuid().ToString();
+        await DeadLetters().WriteAsync("zapi-errored-sends", id, body, DateTimeOffset.UtcNow, CancellationToken.None);
+        return id;
+    }
 
     private static BinaryData Envelope(string messageId) => EnvelopeWriter.Write(
         DateTimeOffset.UtcNow, "req-" + messageId, null,
@@ -228,13 +200,5 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         var ledger = new ErroredSendLedger(table, TimeProvider.System);
         var callback = new Core.Callbacks.DeliveryCallback("5511987654321", "Z", messageId, instance, 1, "DeliveryCallback", error);
         await ledger.RecordAsync(callback, ErrorCatalog.Classify(error, null), requestId, DateTimeOffset.UtcNow, CancellationToken.None);
-    }
-
-    /// <summary>A poison queue whose delete fails, as if the tool died right after re-enqueueing.</summary>
-    private sealed class DeleteFailsQueueClient(string connectionString, string name)
-        : QueueClient(connectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
-    {
-        public override Task<Response> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default) =>
-            throw new RequestFailedException("simulated crash before delete");
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using ZapiFunctions.Cli.Tests.Support;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Cli.Tests;
@@ -74,9 +75,10 @@ public sealed class TraceCommandTests : AzuriteSettingsTests
     }
 
     [Fact]
-    public async Task A_poisoned_callback_is_found_with_the_id_that_replays_it()
+    public async Task A_dead_lettered_callback_is_found_with_the_id_that_replays_it()
     {
-        var queued = await Send("zapi-errored-sends-poison", Envelope("M-3", "req-3", "Phone number does not exist"));
+        await new DeadLetterStore(new TableClient(Storage.ConnectionString, "ZapiDeadLetters"))
+            .WriteAsync("zapi-errored-sends", "dl-3", Envelope("M-3", "req-3", "Phone number does not exist"), Received.AddMinutes(5), CancellationToken.None);
 
         var (code, output, _) = await Run("trace", "M-3");
         var (otherInstance, _, _) = await Run("trace", "M-3", "--instance", "inst-b");
@@ -84,9 +86,22 @@ public sealed class TraceCommandTests : AzuriteSettingsTests
         Assert.Equal(0, code);
         var lines = Lines(output);
         Assert.Equal(["poisoned", "queued", "processed", "notified"], lines.Select(Stage));
-        Assert.Contains($"moved to zapi-errored-sends-poison as message {queued} (request req-3, received 2026-05-01 12:00:00Z", lines[0], StringComparison.Ordinal);
-        Assert.Contains($"'zapi poison replay --id {queued}'", lines[0], StringComparison.Ordinal);
+        Assert.Contains("failed every try: kept in ZapiDeadLetters as dead letter dl-3 (request req-3, received 2026-05-01 12:00:00Z", lines[0], StringComparison.Ordinal);
+        Assert.Contains("'zapi poison replay --id dl-3'", lines[0], StringComparison.Ordinal);
         Assert.Equal(1, otherInstance);
+    }
+
+    [Fact]
+    public async Task A_callback_still_in_the_poison_queue_is_found_waiting_for_the_dead_letter_function()
+    {
+        var queued = await Send("zapi-errored-sends-poison", Envelope("M-3", "req-3", "Phone number does not exist"));
+
+        var (code, output, _) = await Run("trace", "M-3");
+
+        Assert.Equal(0, code);
+        var poisoned = Lines(output).Single(l => Stage(l) == "poisoned");
+        Assert.Contains($"in zapi-errored-sends-poison as message {queued}, waiting for the DeadLetter function to keep it (request req-3", poisoned, StringComparison.Ordinal);
+        Assert.DoesNotContain("replay", poisoned, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,64 +1,60 @@
-using System.Text.Json;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ZapiFunctions.Core.Configuration;
-using ZapiFunctions.Core.ErroredSends.DeadLetters;
+using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.Functions.Tests;
 
 /// <summary>
-/// The Functions app knows which try is the last one (the worker is not given host.json) and builds the
-/// ErroredSend function on the dead-lettering handler.
+/// Dead letters in the Functions app, as the worker builds it, against Azurite: a message that failed every try of
+/// ErroredSend is what the runtime hands the DeadLetter function, which keeps it in the dead-letters table.
 /// </summary>
-public sealed class DeadLetterWiringTests
+public sealed class DeadLetterWiringTests : IAsyncLifetime
 {
-    private static readonly int RepositoryMaxDequeueCount = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))
-        .RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32();
+    private Azurite _azurite = null!;
+
+    public async Task InitializeAsync() => _azurite = await Azurite.StartAsync();
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
 
     [Fact]
-    public void The_last_try_is_host_json_s_max_dequeue_count_read_beside_the_app()
+    public async Task The_dead_letter_function_keeps_a_poison_message_in_the_table_the_setting_names()
     {
-        using var host = ZapiFunctionsApp.Configure(Builder([])).Build();
+        using var host = BuildApp(new() { ["Zapi:DeadLettersTable"] = "MyDeadLetters" });
+        var callback = """{"type":"DeliveryCallback","messageId":"M-9","instanceId":"inst-9","phone":"5511987654321","error":"Phone number does not exist"}""";
+        var body = EnvelopeWriter.Write(DateTimeOffset.UtcNow, "req-9", null, Encoding.UTF8.GetBytes(callback));
+        var movedAt = new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
+        var poisoned = QueuesModelFactory.QueueMessage("poison-1", "pop", body, dequeueCount: 1, insertedOn: movedAt);
 
-        var settings = host.Services.GetRequiredService<HostQueueSettings>();
+        await ActivatorUtilities.CreateInstance<DeadLetterFunction>(host.Services).RunAsync(poisoned, CancellationToken.None);
 
-        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "host.json"), settings.Source);
-        Assert.Equal(RepositoryMaxDequeueCount, settings.MaxDequeueCount);
-        Assert.NotNull(ActivatorUtilities.CreateInstance<ErroredSendFunction>(host.Services));
-        Assert.Empty(StartupProblems.Find(host.Services));
-    }
-
-    [Fact]
-    public void The_app_setting_that_overrides_host_json_for_the_host_overrides_it_here_too()
-    {
-        using var host = ZapiFunctionsApp.Configure(Builder(new() { ["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = "3" })).Build();
-
-        Assert.Equal(3, host.Services.GetRequiredService<HostQueueSettings>().MaxDequeueCount);
+        var row = (await new TableClient(_azurite.ConnectionString, "MyDeadLetters").GetEntityAsync<TableEntity>("zapi-errored-sends", "poison-1")).Value;
+        Assert.Equal(body.ToString(), row.GetString("Envelope"));
+        Assert.Equal("M-9", row.GetString("MessageId"));
+        Assert.Equal(movedAt, row.GetDateTimeOffset("DeadLetteredAt"));
     }
 
     [Fact]
     public void An_empty_deliveries_queue_setting_starts_the_app_without_problems()
     {
-        using var host = ZapiFunctionsApp.Configure(Builder(new() { ["Zapi__DeliveriesQueue"] = string.Empty })).Build();
+        using var host = BuildApp(new() { ["Zapi:DeliveriesQueue"] = string.Empty });
 
         Assert.Empty(StartupProblems.Find(host.Services));
     }
 
-    /// <summary>The settings sample plus <paramref name="values"/>, as the host passes app settings: environment variables, <c>__</c> names.</summary>
-    private static FunctionsApplicationBuilder Builder(Dictionary<string, string?> values)
+    private IHost BuildApp(Dictionary<string, string?> values)
     {
-        var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "local.settings.sample.json")));
-        var all = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString());
-        foreach (var (name, value) in values)
-        {
-            all[name] = value;
-        }
-
         var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(all.Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value)));
-        return builder;
+        values["AzureWebJobsStorage"] = _azurite.ConnectionString;
+        builder.Configuration.AddInMemoryCollection(values);
+        var host = ZapiFunctionsApp.Configure(builder).Build();
+        Assert.Empty(StartupProblems.Find(host.Services));
+        return host;
     }
 }

@@ -12,38 +12,40 @@ using ZapiFunctions.Operations.Tracing;
 namespace ZapiFunctions.Cli.Commands;
 
 /// <summary>
-/// <c>zapi poison peek|replay</c>: the errored sends that failed their last try, from the dead-letters table and the
-/// errored-sends poison queue (<see cref="DeadLetterOperations"/>).
+/// <c>zapi poison peek|replay</c>: the errored sends that failed every try, kept in the dead-letters table by the
+/// DeadLetter function (<see cref="DeadLetterOperations"/>).
 /// </summary>
 internal static class PoisonCommands
 {
     public static Command Create(CliConsole console)
     {
-        var max = new Option<int>("--max") { Description = "Dead letters to show (default 32); at most 32 poison messages are read.", DefaultValueFactory = _ => 32 };
+        var max = new Option<int>("--max") { Description = "Dead letters to show, oldest first (default 32).", DefaultValueFactory = _ => 32 };
         var json = new Option<bool>("--json") { Description = "JSON lines, one dead letter each (callbacks in full, phones included)." };
-        var peek = new Command("peek", "Show dead letters (the dead-letters table and the poison queue) decoded, without taking them.") { max, json };
+        var peek = new Command("peek", "Show dead letters (the dead-letters table) decoded, without taking them.") { max, json };
         peek.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
+            var count = parse.GetValue(max);
+            if (count < 1)
+            {
+                throw new UsageException($"--max must be a whole number of at least 1 (got {count.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var operations = Operations(settings);
-            var items = await operations.PeekAsync(parse.GetValue(max), ct);
+            var items = await operations.PeekAsync(count, ct);
             if (parse.GetValue(json))
             {
                 foreach (var item in items)
                 {
                     await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
                     {
-                        MessageId = item.Id,
-                        InsertedOn = item.PoisonInsertedOn,
-                        keptIn = item.KeptIn,
-                        poisonMessageId = item.PoisonMessageId,
-                        deadLetteredAt = item.Row?.DeadLetteredAt,
-                        attempts = item.Row?.Attempts,
-                        error = item.Row?.Error,
+                        id = item.Id,
+                        deadLetteredAt = item.Row.DeadLetteredAt,
+                        error = CallbackText.NonEmpty(item.Row.Error),
                         requestId = item.Envelope?.RequestId,
                         callback = item.Envelope?.Callback,
-                        item.Problem,
-                        body = item.Envelope is null ? item.Body : null,
+                        problem = item.Problem,
+                        body = item.Envelope is null ? item.Row.Envelope : null,
                     }));
                 }
 
@@ -52,16 +54,15 @@ internal static class PoisonCommands
 
             if (items.Count == 0)
             {
-                await console.Out.WriteLineAsync($"Nothing dead-lettered: {operations.TableName} has no {operations.MainQueueName} rows and {operations.PoisonQueueName} is empty.");
+                await console.Out.WriteLineAsync($"Nothing dead-lettered: {operations.TableName} has no {operations.MainQueueName} rows.");
                 return ExitCodes.Success;
             }
 
-            TextTable.Write(console.Out, ["id", "at (UTC)", "kept in", "tries", "instance", "message", "error or problem"], items.Select(i => (IReadOnlyList<string>)
+            TextTable.Write(console.Out, ["id", "at (UTC)", "instance", "message", "error or problem"], items.Select(i => (IReadOnlyList<string>)
             [
-                i.Id, i.At?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? CallbackText.Absent, i.KeptIn,
-                i.Row?.Attempts.ToString(CultureInfo.InvariantCulture) ?? CallbackText.Absent,
+                i.Id, i.Row.DeadLetteredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 .. Callback(i.Envelope),
-                i.Row?.Error ?? i.Problem ?? CallbackText.OrAbsent(i.Envelope is { } e ? EnvelopeFields.Text(e, "error") : null),
+                CallbackText.NonEmpty(i.Row.Error) ?? i.Problem ?? CallbackText.OrAbsent(i.Envelope is { } e ? EnvelopeFields.Text(e, "error") : null),
             ]));
             return ExitCodes.Success;
         }));
@@ -70,7 +71,7 @@ internal static class PoisonCommands
         var ids = new Option<string[]>("--id") { Description = "Replay this id (repeatable); see 'zapi poison peek'.", AllowMultipleArgumentsPerToken = true };
         var replay = new Command(
             "replay",
-            "Send dead letters back to the errored-sends queue, once each, then delete them from the dead-letters table and the poison queue (sent first, deleted second: an interruption duplicates, never loses).")
+            "Send dead letters back to the errored-sends queue, once each, then delete them from the dead-letters table (sent first, deleted second: an interruption duplicates, never loses).")
         {
             all, ids,
         };
@@ -85,17 +86,16 @@ internal static class PoisonCommands
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var operations = Operations(settings);
             var result = await operations.ReplayAsync(wanted.Length > 0 ? wanted.ToHashSet(StringComparer.Ordinal) : null, ct);
-            await console.Out.WriteLineAsync(
-                $"Replayed {result.Replayed.Count} message(s) from {operations.TableName} and {operations.PoisonQueueName} to {operations.MainQueueName}.");
+            await console.Out.WriteLineAsync($"Replayed {result.Replayed.Count} message(s) from {operations.TableName} to {operations.MainQueueName}.");
             foreach (var missing in result.NotFound)
             {
-                await console.Error.WriteLineAsync($"error: no dead letter {missing} in {operations.TableName} or {operations.PoisonQueueName}.");
+                await console.Error.WriteLineAsync($"error: no dead letter {missing} in {operations.TableName}.");
             }
 
             return result.NotFound.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
         }));
 
-        return new Command("poison", "Inspect and replay dead letters: the errored sends that failed their last try (dead-letters table and poison queue).") { peek, replay };
+        return new Command("poison", "Inspect and replay dead letters: the errored sends that failed every try (the dead-letters table).") { peek, replay };
     }
 
     /// <summary>The instance and message columns: <see cref="CallbackText.Absent"/> for a body that is not an envelope.</summary>
@@ -107,10 +107,7 @@ internal static class PoisonCommands
     {
         var options = settings.Options(
             nameof(ZapiOptions.ErroredSendsQueue), nameof(ZapiOptions.ErroredSendsTimeToLive), nameof(ZapiOptions.DeadLettersTable));
-        var queues = settings.Queues;
-        var store = new DeadLetterStore(settings.Tables.GetTableClient(options.DeadLettersTable), TimeProvider.System);
-        return new DeadLetterOperations(
-            queues.GetQueueClient(options.ErroredSendsQueue), queues.GetQueueClient(options.ErroredSendsQueue + "-poison"), store,
-            options.ErroredSendsTimeToLive);
+        var store = new DeadLetterStore(settings.Tables.GetTableClient(options.DeadLettersTable));
+        return new DeadLetterOperations(settings.Queues.GetQueueClient(options.ErroredSendsQueue), store, options.ErroredSendsTimeToLive);
     }
 }

@@ -22,7 +22,7 @@ internal static class QueueCommands
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var options = settings.Options(nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue));
             var rows = await QueueStatistics.ReadAsync(
-                settings.Queues, [.. options.IngestQueues(), options.ErroredSendsQueue + "-poison"], ct);
+                settings.Queues, [.. options.IngestQueues(), .. PoisonQueues.Chain(options.ErroredSendsQueue)], ct);
             if (parse.GetValue(json))
             {
                 foreach (var (queue, count) in rows)

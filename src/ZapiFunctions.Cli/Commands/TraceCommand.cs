@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Operations.Backlog;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
@@ -63,13 +64,15 @@ internal static class TraceCommand
 
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var options = settings.Options(
-                nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue), nameof(ZapiOptions.ErroredSendsTable));
+                nameof(ZapiOptions.DeliveriesQueue), nameof(ZapiOptions.ErroredSendsQueue), nameof(ZapiOptions.ErroredSendsTable),
+                nameof(ZapiOptions.DeadLettersTable));
             var queues = settings.Queues;
             var trace = new CallbackTrace(
                 options.StoresDeliveries() ? queues.GetQueueClient(options.DeliveriesQueue) : null,
                 queues.GetQueueClient(options.ErroredSendsQueue),
-                queues.GetQueueClient(options.ErroredSendsQueue + BacklogMonitor.PoisonSuffix),
-                settings.Tables.GetTableClient(options.ErroredSendsTable));
+                queues.GetQueueClient(PoisonQueues.For(options.ErroredSendsQueue)),
+                settings.Tables.GetTableClient(options.ErroredSendsTable),
+                new DeadLetterStore(settings.Tables.GetTableClient(options.DeadLettersTable)));
 
             var phone = parse.GetValue(showPhone) ? (Func<string?, string>)(p => p ?? string.Empty) : PhoneMask.Mask;
             var table = options.ErroredSendsTable;
@@ -150,9 +153,12 @@ internal static class TraceCommand
             $"first seen {Time(r.FirstSeen)} (request {r.FirstRequestId}), last seen {Time(r.LastSeen)} (request {r.LastRequestId}), " +
             $"instance {Instance(r.InstanceId, r.PathInstanceId)}, phone {Shown(r.Phone, phone)}{CustomId(r.CustomId)}",
         NotifiedStep { Row: var r } => $"the notify endpoint accepted it ({table} NotifiedAt, instance {Instance(r.InstanceId, r.PathInstanceId)})",
-        PoisonedStep p =>
-            $"moved to {p.Queue} as message {p.QueueMessageId} (request {p.Envelope.RequestId}, received {Time(p.Envelope.ReceivedAt)}, " +
+        PoisonedStep { Kept: true } p =>
+            $"failed every try: kept in {p.Queue} as dead letter {p.QueueMessageId} (request {p.Envelope.RequestId}, received {Time(p.Envelope.ReceivedAt)}, " +
             $"{Callback(p, phone)}); 'zapi poison replay --id {p.QueueMessageId}' moves it back",
+        PoisonedStep p =>
+            $"failed every try: in {p.Queue} as message {p.QueueMessageId}, waiting for the DeadLetter function to keep it (request {p.Envelope.RequestId}, " +
+            $"received {Time(p.Envelope.ReceivedAt)}, {Callback(p, phone)})",
         _ => step.Stage,
     };
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.Queueing;
@@ -32,8 +33,46 @@ public sealed partial class ErroredSendProcessor(
         {
             // The exception's first line (secrets masked): never the callback, so never a phone number.
             activity?.SetStatus(ActivityStatusCode.Error, $"{ex.GetType().Name}: {StorageFailure.Describe(ex)}");
+            LogFailed(envelope, dequeueCount, ex);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The exception's type and first line (of the last try's, for the SDK's retry <see cref="AggregateException"/>),
+    /// secrets masked, and never a phone: the callback's phone and any run of 8 or more digits are masked.
+    /// </summary>
+    internal static string DescribeFailure(Exception error, string? phone)
+    {
+        var cause = error is AggregateException { InnerExceptions.Count: > 0 } tries ? tries.InnerExceptions[^1] : error;
+        var text = $"{cause.GetType().Name}: {StorageFailure.FirstLine(cause.Message)}";
+        if (!string.IsNullOrEmpty(phone))
+        {
+            text = text.Replace(phone, PhoneMask.Mask(phone), StringComparison.Ordinal);
+        }
+
+        return LongDigitRun().Replace(text, m => PhoneMask.Mask(m.Value));
+    }
+
+    /// <summary>
+    /// Each failed try, by message id: the runtime's own failure log does not name the callback, and after the last
+    /// try this line is where the dead letter's error is (the DeadLetter function sees only the message).
+    /// </summary>
+    private void LogFailed(CallbackEnvelope envelope, long dequeueCount, Exception error)
+    {
+        if (!logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        var callback = CallbackParser.Parse(envelope.Callback, envelope.PathInstanceId).Callback;
+        LogTryFailed(
+            logger,
+            LogText.Safe(callback?.Id ?? "(no id)"),
+            LogText.Safe(callback?.InstanceId ?? TableKeys.NoInstance),
+            dequeueCount,
+            DescribeFailure(error, callback?.Phone),
+            envelope.RequestId);
     }
 
     /// <summary>
@@ -112,4 +151,11 @@ public sealed partial class ErroredSendProcessor(
     private static partial void LogErroredSend(
         ILogger logger, string messageId, string instanceId, string phone, string category, bool retryable, string error,
         int occurrences, long dequeueCount, string requestId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+        Message = "Errored send {MessageId} on instance {InstanceId} failed try {DequeueCount} ({Error}), request {RequestId}: retried until host.json's maxDequeueCount, then kept as a dead letter")]
+    private static partial void LogTryFailed(ILogger logger, string messageId, string instanceId, long dequeueCount, string error, string requestId);
+
+    [GeneratedRegex("[0-9]{8,}")]
+    private static partial Regex LongDigitRun();
 }

@@ -14,8 +14,8 @@ public static class ErroredSendServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ErroredSendProcessor"/> with its table (from <c>AzureWebJobsStorage</c>), notifier (with the
-    /// standard resilience pipeline) and metrics, plus table creation at start-up; and <see cref="ErroredSendHandler"/>,
-    /// which keeps a message failing its last try in the dead-letters table.
+    /// standard resilience pipeline) and metrics, plus table creation at start-up; and
+    /// <see cref="DeadLetterHandler"/>, which keeps what the poison queue receives in the dead-letters table.
     /// </summary>
     public static IServiceCollection AddZapiErroredSends(this IServiceCollection services, IConfiguration configuration)
     {

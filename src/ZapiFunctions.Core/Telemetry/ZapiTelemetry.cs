@@ -30,6 +30,13 @@ public static class ZapiTelemetry
     public const string ErroredSends = "zapi.errored_sends";
 
     /// <summary>
+    /// Counter: messages that failed every try and were kept in the dead-letters table, tagged <c>queue</c> (the queue
+    /// they came from) and <c>readable</c> (whether the body was a callback envelope). The poison queue empties within
+    /// seconds, so this, not its depth, is what an alert watches.
+    /// </summary>
+    public const string DeadLetters = "zapi.dead_letters";
+
+    /// <summary>
     /// Observable gauge: approximate number of messages in a queue, tagged <c>queue</c> (the queue's name), unit
     /// <c>{message}</c>. Published for the deliveries queue, the errored-sends queue and its poison queue.
     /// </summary>

@@ -24,11 +24,15 @@ internal sealed partial class QueueTriggerListener(
     private static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly QueueClient _queue = service.GetQueueClient(queueName);
-    private readonly QueueClient _poison = service.GetQueueClient(queueName + "-poison");
+    private readonly QueueClient _poison = service.GetQueueClient(PoisonQueues.For(queueName));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogListening(logger, queueName, settings.BatchSize, settings.MaxDequeueCount, settings.VisibilityTimeout, settings.MaxPollingInterval);
+
+        // In Azure the template creates the queues; here the first poll of a queue nobody wrote to yet (the poison
+        // queue) would otherwise report storage as failing.
+        await TryCreateQueueAsync(stoppingToken);
         var delay = MinimumPollingInterval;
         var reachable = true;
         while (!stoppingToken.IsCancellationRequested)

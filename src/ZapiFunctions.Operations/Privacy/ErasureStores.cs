@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Operations.Backlog;
 using ZapiFunctions.Core.Privacy;
+using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Operations.Privacy;
 
@@ -19,7 +20,7 @@ public static class ErasureStores
         ArgumentNullException.ThrowIfNull(undecodedQueues);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(options);
-        string[] queues = [.. options.IngestQueues(), options.ErroredSendsQueue + BacklogMonitor.PoisonSuffix];
+        string[] queues = [.. options.IngestQueues(), .. PoisonQueues.Chain(options.ErroredSendsQueue)];
         return new PersonalDataErasure(
             [.. queues.Select(undecodedQueues.GetQueueClient)],
             tables.GetTableClient(options.ErroredSendsTable),

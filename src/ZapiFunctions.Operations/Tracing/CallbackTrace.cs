@@ -3,19 +3,21 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ZapiFunctions.Core.ErroredSends;
+using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Operations.Tracing;
 
 /// <summary>
 /// What happened to one callback, from storage alone: queued (an envelope for it in the deliveries or errored-sends
-/// queue), processed (its <c>ZapiErroredSends</c> row), notified (the row's <c>NotifiedAt</c>) and poisoned (an envelope
-/// for it in the poison queue). A callback is found by its <c>messageId</c> or its <c>zaapId</c> (some senders send only
+/// queue), processed (its <c>ZapiErroredSends</c> row), notified (the row's <c>NotifiedAt</c>) and poisoned (failed
+/// every try: its dead-letters row, or an envelope for it still in the poison queue). A callback is found by its <c>messageId</c> or its <c>zaapId</c> (some senders send only
 /// the latter, and the ledger keys a row by <c>messageId</c>, else <c>zaapId</c>), or by the <c>customId</c> the team set
 /// on the send. Queues are peeked, not received, so the lookup changes nothing; a peek sees only the first
 /// <see cref="PeekLimit"/> visible messages (one being processed or waiting for a retry is invisible).
 /// </summary>
-public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSends, QueueClient poison, TableClient table)
+public sealed class CallbackTrace(
+    QueueClient? deliveries, QueueClient erroredSends, QueueClient poison, TableClient table, DeadLetterStore deadLetters)
 {
     // No deliveries queue when it is off (Zapi__DeliveriesQueue empty): delivered callbacks are not kept.
     private readonly QueueClient[] _queues = deliveries is null ? [erroredSends] : [deliveries, erroredSends];
@@ -70,13 +72,17 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
                 : $"its {table.Name} row has no NotifiedAt: notifications are off (Zapi__NotifyUrl), or the endpoint has not accepted one yet"));
         }
 
-        var poisoned = (await PeekAsync(poison, e => IsFor(e, messageId, instanceId), warnings, cancellationToken))
-            .Select(m => new PoisonedStep(m.InsertedOn ?? m.Envelope.ReceivedAt, poison.Name, m.MessageId, m.InsertedOn, m.Envelope))
-            .ToList();
+        List<PoisonedStep> poisoned = [.. (await PeekAsync(poison, e => IsFor(e, messageId, instanceId), warnings, cancellationToken))
+            .Select(m => new PoisonedStep(m.InsertedOn ?? m.Envelope.ReceivedAt, poison.Name, m.MessageId, m.InsertedOn, m.Envelope))];
+        poisoned.AddRange((await deadLetters.ListAsync(erroredSends.Name, cancellationToken))
+            .Select(row => (Row: row, Envelope: Read(row.Envelope)))
+            .Where(r => r.Envelope is not null && IsFor(r.Envelope, messageId, instanceId))
+            .Select(r => new PoisonedStep(r.Row.DeadLetteredAt, deadLetters.TableName, r.Row.RowKey, r.Row.DeadLetteredAt, r.Envelope!) { Kept = true }));
         steps.AddRange(poisoned);
         if (poisoned.Count == 0)
         {
-            missing.Add(new TraceMiss(TraceStages.Poisoned, $"no message for it among the first {PeekLimit} visible messages of {poison.Name}"));
+            missing.Add(new TraceMiss(TraceStages.Poisoned,
+                $"no row for it in {deadLetters.TableName}, and no message for it among the first {PeekLimit} visible messages of {poison.Name}"));
         }
 
         return new CallbackTraceResult(
@@ -229,6 +235,19 @@ public sealed class CallbackTrace(QueueClient? deliveries, QueueClient erroredSe
         return rows;
     }
 
+    /// <summary>The envelope a dead-letters row keeps, or null when its body is not one.</summary>
+    private static CallbackEnvelope? Read(string body)
+    {
+        try
+        {
+            return EnvelopeReader.Read(BinaryData.FromString(body));
+        }
+        catch (InvalidEnvelopeException)
+        {
+            return null;
+        }
+    }
+
     private sealed record PeekedEnvelope(string MessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope);
 }
 
@@ -244,7 +263,7 @@ public static class TraceStages
     /// <summary>The team's notify endpoint accepted the notification.</summary>
     public const string Notified = "notified";
 
-    /// <summary>In the poison queue after failing every try.</summary>
+    /// <summary>Failed every try: in the dead-letters table, or still in the poison queue.</summary>
     public const string Poisoned = "poisoned";
 
     private static readonly string[] InOrder = [Queued, Processed, Notified, Poisoned];
@@ -310,9 +329,17 @@ public abstract record QueueMessageStep(
 public sealed record QueuedStep(DateTimeOffset At, string Queue, string QueueMessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope)
     : QueueMessageStep(TraceStages.Queued, At, Queue, QueueMessageId, InsertedOn, Envelope);
 
-/// <summary>In the poison queue; <see cref="TraceStep.At"/> is when it was moved there.</summary>
+/// <summary>
+/// Failed every try: kept in the dead-letters table (<see cref="Kept"/>; <c>Queue</c> is then the table and
+/// <c>QueueMessageId</c> the row's id, what <c>zapi poison replay --id</c> takes), or still in the poison queue, waiting
+/// for the DeadLetter function. <see cref="TraceStep.At"/> is when it was moved there.
+/// </summary>
 public sealed record PoisonedStep(DateTimeOffset At, string Queue, string QueueMessageId, DateTimeOffset? InsertedOn, CallbackEnvelope Envelope)
-    : QueueMessageStep(TraceStages.Poisoned, At, Queue, QueueMessageId, InsertedOn, Envelope);
+    : QueueMessageStep(TraceStages.Poisoned, At, Queue, QueueMessageId, InsertedOn, Envelope)
+{
+    /// <summary>In the dead-letters table rather than the poison queue.</summary>
+    public bool Kept { get; init; }
+}
 
 /// <summary>Recorded in the errored-sends table; <see cref="TraceStep.At"/> is its first occurrence.</summary>
 public sealed record ProcessedStep(ErroredSendEntity Row) : TraceStep(TraceStages.Processed, Row.FirstSeen);

@@ -21,6 +21,7 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
     private const string Deliveries = "zapi-deliveries";
     private const string ErroredSends = "zapi-errored-sends";
     private const string Poison = "zapi-errored-sends-poison";
+    private const string PoisonOfPoison = "zapi-errored-sends-poison-poison";
 
     private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
@@ -97,8 +98,8 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
     {
         await _monitor.RefreshAsync(CancellationToken.None);
 
-        Assert.Equal(new Dictionary<string, long> { [Deliveries] = 0, [ErroredSends] = 0, [Poison] = 0 }, Depth());
-        Assert.Equal(new Dictionary<string, double> { [Deliveries] = 0, [ErroredSends] = 0, [Poison] = 0 }, Age());
+        Assert.Equal(new Dictionary<string, long> { [Deliveries] = 0, [ErroredSends] = 0, [Poison] = 0, [PoisonOfPoison] = 0 }, Depth());
+        Assert.Equal(new Dictionary<string, double> { [Deliveries] = 0, [ErroredSends] = 0, [Poison] = 0, [PoisonOfPoison] = 0 }, Age());
 
         // Found missing without asking it: a 404 is an error response the Azure SDK logs as a warning, every minute.
         Assert.NotEmpty(_statuses);
@@ -135,7 +136,7 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
         var readings = await app.GetRequiredService<BacklogMonitor>().RefreshAsync(CancellationToken.None);
         depth.RecordObservableInstruments();
 
-        Assert.Equal([Deliveries, ErroredSends, Poison], readings.Select(r => r.Queue));
+        Assert.Equal([Deliveries, ErroredSends, Poison, PoisonOfPoison], readings.Select(r => r.Queue));
         var poison = Assert.Single(depth.GetMeasurementSnapshot(), m => (string?)m.Tags[ZapiTelemetry.QueueTag] == Poison);
         Assert.Equal(1, poison.Value);
         Assert.True(readings[2].OldestAge >= TimeSpan.Zero);
@@ -161,18 +162,18 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
         Assert.Empty(duringOutage.Item1);
         Assert.Empty(duringOutage.Item2);
         var warning = Assert.Single(warnings);
-        Assert.StartsWith($"Could not read the backlog of {Deliveries}, {ErroredSends}, {Poison} (", warning.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Could not read the backlog of {Deliveries}, {ErroredSends}, {Poison}, {PoisonOfPoison} (", warning.Message, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{_azurite.QueuePort}", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', warning.Message);
         Assert.Equal(0, Depth()[Deliveries]);
-        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Message == $"The backlog of {Deliveries}, {ErroredSends}, {Poison} can be read again");
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Message == $"The backlog of {Deliveries}, {ErroredSends}, {Poison}, {PoisonOfPoison} can be read again");
     }
 
     [Fact]
     public async Task A_reading_is_not_published_once_it_is_stale()
     {
         await _monitor.RefreshAsync(CancellationToken.None);
-        Assert.Equal(3, Depth().Count);
+        Assert.Equal(4, Depth().Count);
 
         _time.Advance(new BacklogMonitorOptions().StaleAfter + TimeSpan.FromSeconds(1));
 
@@ -190,7 +191,7 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
 
         var debug = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Debug);
         Assert.Matches(
-            $"^Queue backlog: {Deliveries} 1 \\(oldest [0-9]+ s\\), {ErroredSends} 0 \\(does not exist\\), {Poison} 0 \\(does not exist\\)$",
+            $"^Queue backlog: {Deliveries} 1 \\(oldest [0-9]+ s\\), {ErroredSends} 0 \\(does not exist\\), {Poison} 0 \\(does not exist\\), {PoisonOfPoison} 0 \\(does not exist\\)$",
             debug.Message);
     }
 

@@ -29,6 +29,7 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
         await Send("zapi-errored-sends", Other, Phone);
         await Storage.RawQueue("zapi-errored-sends").SendMessageAsync("not an envelope, written by hand");
         await Send("zapi-errored-sends-poison", Phone);
+        await Send("zapi-errored-sends-poison-poison", Phone); // the DeadLetter function could not keep it
 
         // As a person types it: with +, spaces, parentheses and a hyphen.
         var result = await Erasure().ForgetAsync("+55 (11) 98765-4321", dryRun: false, CancellationToken.None);
@@ -39,6 +40,7 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
                 new ErasedStore("zapi-deliveries", PersonalDataStore.Queue, true, 1, 0),
                 new ErasedStore("zapi-errored-sends", PersonalDataStore.Queue, true, 1, 1),
                 new ErasedStore("zapi-errored-sends-poison", PersonalDataStore.Queue, true, 1, 0),
+                new ErasedStore("zapi-errored-sends-poison-poison", PersonalDataStore.Queue, true, 1, 0),
                 new ErasedStore("ZapiDeadLetters", PersonalDataStore.DeadLetters, true, 1, 0),
                 new ErasedStore("ZapiErroredSends", PersonalDataStore.ErroredSends, true, 2, 0),
             ],
@@ -50,6 +52,7 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
         Assert.Equal([Other], await Storage.QueuedPhonesAsync("zapi-deliveries"));
         Assert.Equal(["-", Other], await Storage.QueuedPhonesAsync("zapi-errored-sends"));
         Assert.Empty(await Storage.QueuedPhonesAsync("zapi-errored-sends-poison"));
+        Assert.Empty(await Storage.QueuedPhonesAsync("zapi-errored-sends-poison-poison"));
     }
 
     [Fact]
@@ -119,6 +122,7 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
             [
                 new ErasedStore("zapi-errored-sends", PersonalDataStore.Queue, true, 1, 0),
                 new ErasedStore("zapi-errored-sends-poison", PersonalDataStore.Queue, false, 0, 0),
+                new ErasedStore("zapi-errored-sends-poison-poison", PersonalDataStore.Queue, false, 0, 0),
                 new ErasedStore("ZapiDeadLetters", PersonalDataStore.DeadLetters, false, 0, 0),
                 new ErasedStore("ZapiErroredSends", PersonalDataStore.ErroredSends, true, 1, 0),
             ],

@@ -68,19 +68,20 @@ public sealed class DevHostEndToEndTests : DevHostTests
     }
 
     [Fact]
-    public async Task A_message_that_can_never_be_processed_ends_in_poison_after_max_dequeue_count_tries()
+    public async Task A_message_that_can_never_be_processed_is_tried_max_dequeue_count_times_then_kept_as_a_dead_letter()
     {
         await Azurite.Queue("zapi-errored-sends").SendMessageAsync("this is not an envelope");
+        var table = new TableClient(Azurite.ConnectionString, "ZapiDeadLetters");
 
-        var poisoned = await Poll.UntilAsync(
-            async () => (await Azurite.Queue("zapi-errored-sends-poison").PeekMessagesAsync(32)).Value,
-            messages => messages.Length > 0,
+        var rows = await Poll.UntilAsync(
+            async () => await table.QueryAsync<TableEntity>(r => r.PartitionKey == "zapi-errored-sends").ToListAsync(),
+            found => found.Count > 0,
             Deadline,
-            "the poison queue");
+            "the dead-letters row");
 
-        Assert.Equal("this is not an envelope", Assert.Single(poisoned).Body.ToString());
+        Assert.Equal("this is not an envelope", Assert.Single(rows).GetString("Envelope"));
         var output = await DevHost.OutputUntilAsync(
-            line => line.Contains("Moving message to queue 'zapi-errored-sends-poison'", StringComparison.Ordinal), "the poison line");
+            line => line.Contains("(not an envelope)", StringComparison.Ordinal) && line.Contains("failed every try", StringComparison.Ordinal), "the dead-letter line");
         Assert.Equal(DevHost.MaxDequeueCount, output.Count(line => line.Contains("failed (try ", StringComparison.Ordinal)));
         Assert.Equal(0, (await Azurite.Queue("zapi-errored-sends").GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }

@@ -4,9 +4,9 @@ using Azure.Data.Tables;
 namespace ZapiFunctions.Core.ErroredSends.DeadLetters;
 
 /// <summary>
-/// One row of the <c>ZapiDeadLetters</c> table: a queue message that failed its last try, kept until it is replayed
+/// One row of the <c>ZapiDeadLetters</c> table: a queue message that failed every try, kept until it is replayed
 /// (<c>zapi poison replay</c>) or erased. PartitionKey is the queue it came from (e.g. <c>zapi-errored-sends</c>),
-/// RowKey the queue message id. The column names are a contract other parts of the app rely on.
+/// RowKey its poison message's id. The column names are a contract other parts of the app rely on.
 /// </summary>
 public sealed class DeadLetterEntity : ITableEntity
 {
@@ -21,11 +21,11 @@ public sealed class DeadLetterEntity : ITableEntity
     /// <summary>The queue message body as text, exactly as the function received it (a callback envelope, or not).</summary>
     public string Envelope { get; set; } = string.Empty;
 
-    /// <summary>Why the last try failed: the exception's type and first line, phones masked.</summary>
+    /// <summary>
+    /// Why the last try failed, in rows kept before the DeadLetter function existed; empty now, since a poison
+    /// message carries no error (each failed try's error is logged with the callback's id: EventId 3003).
+    /// </summary>
     public string Error { get; set; } = string.Empty;
-
-    /// <summary>Tries made, the last one included (the message's dequeue count).</summary>
-    public int Attempts { get; set; }
 
     public DateTimeOffset DeadLetteredAt { get; set; }
 

@@ -1,18 +1,17 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.Queueing;
-using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions.Core.ErroredSends.DeadLetters;
 
 /// <summary>
-/// The <c>ZapiDeadLetters</c> table (<see cref="DeadLetterEntity"/>): where a message that failed its last try is
-/// kept, since the poison queue the runtime moves it to expires it after 7 days. Tables do not expire rows.
+/// The <c>ZapiDeadLetters</c> table (<see cref="DeadLetterEntity"/>): where a message that failed every try is kept,
+/// moved out of the poison queue (which would expire it after 7 days) by the DeadLetter function. Tables do not
+/// expire rows.
 /// </summary>
-public sealed partial class DeadLetterStore(TableClient table, TimeProvider time)
+public sealed class DeadLetterStore(TableClient table)
 {
     /// <summary>The table this store writes.</summary>
     public string TableName => table.Name;
@@ -21,16 +20,15 @@ public sealed partial class DeadLetterStore(TableClient table, TimeProvider time
     public Task EnsureTableAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
 
     /// <summary>
-    /// Keeps queue message <paramref name="queueMessageId"/> of <paramref name="sourceQueue"/>, with why its last try
-    /// failed. Writing the same message again replaces its row, so a repeated last try leaves one row.
+    /// Keeps queue message <paramref name="queueMessageId"/> of <paramref name="sourceQueue"/>'s poison queue. Writing
+    /// the same message again replaces its row, so a retried DeadLetter run leaves one row.
     /// </summary>
     public async Task<DeadLetterEntity> WriteAsync(
-        string sourceQueue, string queueMessageId, BinaryData body, Exception error, long attempts, CancellationToken cancellationToken)
+        string sourceQueue, string queueMessageId, BinaryData body, DateTimeOffset deadLetteredAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourceQueue);
         ArgumentException.ThrowIfNullOrEmpty(queueMessageId);
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(error);
         var text = body.ToString();
         var callback = CallbackFields.Read(text);
         var entity = new DeadLetterEntity
@@ -38,9 +36,7 @@ public sealed partial class DeadLetterStore(TableClient table, TimeProvider time
             PartitionKey = sourceQueue,
             RowKey = TableKeys.Encode(queueMessageId),
             Envelope = text,
-            Error = Describe(error, callback.Phone),
-            Attempts = (int)Math.Min(attempts, int.MaxValue),
-            DeadLetteredAt = time.GetUtcNow(),
+            DeadLetteredAt = deadLetteredAt,
             InstanceId = callback.InstanceId,
             MessageId = callback.MessageId,
             Phone = callback.Phone,
@@ -98,26 +94,6 @@ public sealed partial class DeadLetterStore(TableClient table, TimeProvider time
         }
     }
 
-    /// <summary>
-    /// The exception's type and first line (of the last try's, for the SDK's retry <see cref="AggregateException"/>),
-    /// secrets masked, and never a phone: the callback's phone and any run of 8 or more digits are masked.
-    /// </summary>
-    internal static string Describe(Exception error, string? phone)
-    {
-        var cause = error is AggregateException { InnerExceptions.Count: > 0 } tries ? tries.InnerExceptions[^1] : error;
-        var text = $"{cause.GetType().Name}: {StorageFailure.FirstLine(cause.Message)}";
-        if (!string.IsNullOrEmpty(phone))
-        {
-            text = text.Replace(phone, PhoneMask.Mask(phone), StringComparison.Ordinal);
-        }
-
-        return LongDigitRun().Replace(text, m => PhoneMask.Mask(m.Value));
-    }
-
-    [GeneratedRegex("[0-9]{8,}")]
-    private static partial Regex LongDigitRun();
-
-    /// <summary>The callback's string fields, read leniently: any JSON object with a <c>callback</c> object, whatever its version.</summary>
     /// <summary>
     /// The callback's instance (the body's, else the per-instance URL's), id (messageId, else zaapId) and phone, read
     /// as the processor reads them; empty when the message is not an envelope with a readable callback.

@@ -29,9 +29,6 @@ namespace ZapiFunctions.Core.Operations.Backlog;
 /// </summary>
 public sealed partial class BacklogMonitor
 {
-    /// <summary>What the Functions runtime (and the DevHost) append to a queue's name for its poison queue.</summary>
-    public const string PoisonSuffix = "-poison";
-
     private readonly QueueServiceClient _service;
     private readonly TimeProvider _time;
     private readonly ILogger<BacklogMonitor> _logger;
@@ -59,7 +56,7 @@ public sealed partial class BacklogMonitor
         _logger = logger;
         _options = options.Value;
         var zapi = zapiOptions.Value;
-        Queues = [.. zapi.IngestQueues(), zapi.ErroredSendsQueue + PoisonSuffix];
+        Queues = [.. zapi.IngestQueues(), .. PoisonQueues.Chain(zapi.ErroredSendsQueue)];
 
         var meter = meterFactory.Create(ZapiTelemetry.Name);
         meter.CreateObservableGauge(
@@ -74,7 +71,7 @@ public sealed partial class BacklogMonitor
             description: "Age of the message at the front of the queue (0 when empty), as last read (read every minute).");
     }
 
-    /// <summary>The queues read, in this order: deliveries (unless off), errored sends, errored sends' poison queue.</summary>
+    /// <summary>The queues read, in this order: deliveries (unless off), errored sends, its poison queue and that one's.</summary>
     public IReadOnlyList<string> Queues { get; }
 
     /// <summary>The readings published now: one per queue whose last read succeeded and is not stale, in <see cref="Queues"/> order.</summary>
