@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$mode" = func ] && ! command -v func >/dev/null 2>&1; then
-  fail "Azure Functions Core Tools ('func') is not on PATH; install them (npm i -g azure-functions-core-tools@4 --unsafe-perm true, or Microsoft's packages: see README, Prerequisites), or run ./run.sh without --func to use the DevHost"
+  fail "Azure Functions Core Tools ('func') is not on PATH; install them (npm i -g azure-functions-core-tools@4 --unsafe-perm true, or Microsoft's packages: see docs/development.md, Prerequisites), or run ./run.sh without --func to use the DevHost"
 fi
 
 port_setting() { # NAME DEFAULT: the port in environment variable NAME, else DEFAULT
@@ -50,7 +50,7 @@ fi
 
 for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    fail "port $port is already in use (another Azurite or storage emulator?); stop it, or choose free ports with AZURITE_BLOB_PORT/AZURITE_QUEUE_PORT/AZURITE_TABLE_PORT (see README, Troubleshooting)"
+    fail "port $port is already in use (another Azurite or storage emulator?); stop it, or choose free ports with AZURITE_BLOB_PORT/AZURITE_QUEUE_PORT/AZURITE_TABLE_PORT (see docs/development.md, Troubleshooting)"
   fi
 done
 
