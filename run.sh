@@ -40,16 +40,20 @@ closest() {
 
 # Arguments the DevHost understands: --urls, --verbose, and settings written as --Section:Name[=value] (or __).
 check_devhost_args() {
-  local arg
+  local arg key example
   while [ $# -gt 0 ]; do
     arg=$1; shift
-    case "$arg" in
-      --urls=*|--verbose) ;;
-      --urls) [ $# -gt 0 ] || fail "--urls needs a value, e.g. --urls http://127.0.0.1:7072"; shift ;;
-      --*:*=*|--*__*=*) ;;
-      --*:*|--*__*) [ $# -gt 0 ] || fail "$arg needs a value, e.g. $arg=<value>"; shift ;;
-      --port|--port=*) fail "unknown argument '$arg': the DevHost takes --urls, e.g. --urls http://127.0.0.1:7072 (see ./run.sh --help)" ;;
-      *) fail "unknown argument '$arg'; did you mean $(closest "${arg%%=*}" --urls --verbose --func --storage-only --azurite-debug --help)? (see ./run.sh --help)" ;;
+    key=${arg%%=*}
+    case "$key" in
+      --verbose) ;;
+      --urls|--*:*|--*__*)
+        if [ "$key" = "$arg" ]; then # the value is the next argument
+          example="$arg=<value>"; [ "$arg" = --urls ] && example="--urls http://127.0.0.1:7072"
+          [ $# -gt 0 ] || fail "$arg needs a value, e.g. $example"
+          shift
+        fi ;;
+      --port) fail "unknown argument '$arg': the DevHost takes --urls, e.g. --urls http://127.0.0.1:7072 (see ./run.sh --help)" ;;
+      *) fail "unknown argument '$arg'; did you mean $(closest "$key" --urls --verbose --func --storage-only --azurite-debug --help)? (see ./run.sh --help)" ;;
     esac
   done
 }

@@ -89,7 +89,7 @@ public sealed partial class DocsLinkTests
     {
         var anchors = new HashSet<string>(StringComparer.Ordinal);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (Match heading in Heading().Matches(WithoutCode(markdown)))
+        foreach (Match heading in Heading().Matches(Fence().Replace(markdown, "")))
         {
             var slug = NotInSlug().Replace(heading.Groups["text"].Value.Trim().ToLowerInvariant(), "").Replace(' ', '-');
             var repeats = seen.GetValueOrDefault(slug);
