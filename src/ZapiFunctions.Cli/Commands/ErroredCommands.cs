@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
@@ -44,7 +43,7 @@ internal static class ErroredCommands
                 foreach (var row in rows)
                 {
                     // A field the callback did not carry is null, not an empty string.
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+                    await console.Out.WriteLineAsync(CliJson.Line(new
                     {
                         InstanceId = CallbackText.NonEmpty(row.InstanceId),
                         row.PathInstanceId,
