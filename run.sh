@@ -1,19 +1,62 @@
 #!/usr/bin/env bash
-# The one run command (README "Run"): Azurite + a host for the app, on 127.0.0.1, until Ctrl+C (which stops both).
+# The one run command: Azurite + a host for the app, on 127.0.0.1, until Ctrl+C (which stops both).
 #   ./run.sh [ARGS]                 Azurite + the DevHost; ARGS go to the DevHost, e.g. --urls http://127.0.0.1:7072
 #   ./run.sh --func [ARGS]          Azurite + the real Functions host: `func start ARGS` in src/ZapiFunctions
 #                                   (Azure Functions Core Tools); makes src/ZapiFunctions/local.settings.json from
 #                                   local.settings.sample.json if it does not exist (never overwrites it)
 #   ./run.sh --storage-only         Azurite alone
-#   --azurite-debug                 (before ARGS) Azurite writes a debug log to .azurite/debug.log
+#   --azurite-debug                 (before ARGS) Azurite writes a debug log to its data folder's debug.log
+#   ./run.sh --help                 this text
+# DevHost ARGS: --urls URL, --verbose, and any setting as --Section:Name=value (e.g. --Zapi:MaxBodyBytes=2048).
 # Azurite keeps its data in .azurite/ (git-ignored) on ports 10000-10002, which UseDevelopmentStorage=true expects.
-# AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT and AZURITE_TABLE_PORT choose other ports; the host then gets an
-# AzureWebJobsStorage connection string naming them (unless AzureWebJobsStorage is already set).
+# AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT and AZURITE_TABLE_PORT choose other ports (data then in
+# .azurite/ports-BLOB-QUEUE-TABLE/, so two runs never share one); the host then gets an AzureWebJobsStorage
+# connection string naming them (unless AzureWebJobsStorage is already set).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 FUNCTIONS_CORE_TOOLS_TELEMETRY_OPTOUT=1
 
 fail() { echo "run.sh: $*" >&2; exit 1; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed -E 's/^# ?//'; }
+
+# The name in CANDIDATES closest to WORD (edit distance), for "did you mean".
+closest() {
+  local word=$1; shift
+  printf '%s\n' "$@" | awk -v w="$word" '
+    function dist(a, b,   i, j, la, lb, d, c) {
+      la = length(a); lb = length(b)
+      for (i = 0; i <= la; i++) d[i, 0] = i
+      for (j = 0; j <= lb; j++) d[0, j] = j
+      for (i = 1; i <= la; i++) for (j = 1; j <= lb; j++) {
+        c = (substr(a, i, 1) == substr(b, j, 1)) ? 0 : 1
+        d[i, j] = d[i-1, j] + 1; if (d[i, j-1] + 1 < d[i, j]) d[i, j] = d[i, j-1] + 1
+        if (d[i-1, j-1] + c < d[i, j]) d[i, j] = d[i-1, j-1] + c
+      }
+      return d[la, lb]
+    }
+    { n = dist(w, $0); if (best == "" || n < bestn) { best = $0; bestn = n } }
+    END { print best }'
+}
+
+# Arguments the DevHost understands: --urls, --verbose, and settings written as --Section:Name[=value] (or __).
+check_devhost_args() {
+  local arg key example
+  while [ $# -gt 0 ]; do
+    arg=$1; shift
+    key=${arg%%=*}
+    case "$key" in
+      --verbose) ;;
+      --urls|--*:*|--*__*)
+        if [ "$key" = "$arg" ]; then # the value is the next argument
+          example="$arg=<value>"; [ "$arg" = --urls ] && example="--urls http://127.0.0.1:7072"
+          [ $# -gt 0 ] || fail "$arg needs a value, e.g. $example"
+          shift
+        fi ;;
+      --port) fail "unknown argument '$arg': the DevHost takes --urls, e.g. --urls http://127.0.0.1:7072 (see ./run.sh --help)" ;;
+      *) fail "unknown argument '$arg'; did you mean $(closest "$key" --urls --verbose --func --storage-only --azurite-debug --help)? (see ./run.sh --help)" ;;
+    esac
+  done
+}
 
 mode=devhost
 azurite_debug=false
@@ -22,13 +65,19 @@ while [ $# -gt 0 ]; do
     --storage-only) [ "$mode" = func ] && fail "--storage-only and --func cannot be combined; pick one"; mode=storage ;;
     --func) [ "$mode" = storage ] && fail "--storage-only and --func cannot be combined; pick one"; mode=func ;;
     --azurite-debug) azurite_debug=true ;;
+    -h|--help) usage; exit 0 ;;
     *) break ;;
   esac
   shift
 done
 
+case "$mode" in
+  devhost) check_devhost_args "$@" ;;
+  storage) [ $# -eq 0 ] || fail "--storage-only takes no arguments, got '$1' (see ./run.sh --help)" ;;
+esac
+
 if [ "$mode" = func ] && ! command -v func >/dev/null 2>&1; then
-  fail "Azure Functions Core Tools ('func') is not on PATH; install them (npm i -g azure-functions-core-tools@4 --unsafe-perm true, or Microsoft's packages: see README, Prerequisites), or run ./run.sh without --func to use the DevHost"
+  fail "Azure Functions Core Tools ('func') is not on PATH; install them (npm i -g azure-functions-core-tools@4 --unsafe-perm true, or Microsoft's packages: see docs/development.md, Prerequisites), or run ./run.sh without --func to use the DevHost"
 fi
 
 port_setting() { # NAME DEFAULT: the port in environment variable NAME, else DEFAULT
@@ -50,7 +99,7 @@ fi
 
 for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    fail "port $port is already in use (another Azurite or storage emulator?); stop it, or choose free ports with AZURITE_BLOB_PORT/AZURITE_QUEUE_PORT/AZURITE_TABLE_PORT (see README, Troubleshooting)"
+    fail "port $port is already in use (another Azurite or storage emulator?); stop it, or choose free ports with AZURITE_BLOB_PORT/AZURITE_QUEUE_PORT/AZURITE_TABLE_PORT (see docs/development.md, Troubleshooting)"
   fi
 done
 
@@ -71,15 +120,17 @@ if [ "${ports[*]}" != "10000 10001 10002" ] && [ -z "${AzureWebJobsStorage:-}" ]
   echo "== AzureWebJobsStorage set for Azurite on ports ${ports[*]}"
 fi
 
-mkdir -p .azurite
-azurite_args=(--location .azurite --skipApiVersionCheck --silent --disableTelemetry
+data=.azurite
+[ "${ports[*]}" = "10000 10001 10002" ] || data=".azurite/ports-$blob_port-$queue_port-$table_port"
+mkdir -p "$data"
+azurite_args=(--location "$data" --skipApiVersionCheck --silent --disableTelemetry
   --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port"
   --tableHost 127.0.0.1 --tablePort "$table_port")
 if $azurite_debug; then
-  azurite_args+=(--debug .azurite/debug.log)
-  echo "== Starting Azurite (data in .azurite/, debug log in .azurite/debug.log)"
+  azurite_args+=(--debug "$data/debug.log")
+  echo "== Starting Azurite (data in $data/, debug log in $data/debug.log)"
 else
-  echo "== Starting Azurite (data in .azurite/)"
+  echo "== Starting Azurite (data in $data/)"
 fi
 node_modules/.bin/azurite "${azurite_args[@]}" &
 azurite=$!
@@ -106,8 +157,8 @@ trap 'exit 143' TERM
 deadline=$((SECONDS + 60))
 for port in "${ports[@]}"; do
   until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    if ! kill -0 "$azurite" 2>/dev/null; then fail "Azurite exited before opening port $port; see its message above, or run ./run.sh --azurite-debug and read .azurite/debug.log"; fi
-    if [ $SECONDS -ge $deadline ]; then fail "Azurite did not open port $port within 60 s; run ./run.sh --azurite-debug and read .azurite/debug.log"; fi
+    if ! kill -0 "$azurite" 2>/dev/null; then fail "Azurite exited before opening port $port; see its message above, or run ./run.sh --azurite-debug and read $data/debug.log"; fi
+    if [ $SECONDS -ge $deadline ]; then fail "Azurite did not open port $port within 60 s; run ./run.sh --azurite-debug and read $data/debug.log"; fi
     sleep 0.2
   done
 done
@@ -125,8 +176,11 @@ case "$mode" in
     exit "$status"
     ;;
   devhost)
+    # Restore and build apart from the run, so the first run's minute of silence is announced, not a mystery.
+    echo "== Restoring and building the DevHost (first run: about a minute)"
+    dotnet build src/ZapiFunctions.DevHost -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || fail "the DevHost did not build; see the errors above"
     echo "== Starting the DevHost (Ctrl+C stops both)"
-    dotnet run --project src/ZapiFunctions.DevHost -c Release -- "$@" &
+    dotnet run --project src/ZapiFunctions.DevHost -c Release --no-build -- "$@" &
     devhost=$!
     wait "$devhost"
     ;;

@@ -1,5 +1,5 @@
 // ZapiFunctions: everything a deployment needs, in one resource group.
-// Deploy with `azd up`, or `az deployment group create` + `func azure functionapp publish` (README, "Deploy").
+// Deploy with `azd up`, or `az deployment group create` + `func azure functionapp publish` (docs/deploy.md).
 targetScope = 'resourceGroup'
 
 @minLength(1)
@@ -39,7 +39,7 @@ param deliveriesTimeToLive string = '-1'
 @description('Time-to-live of each errored-sends message, d.hh:mm:ss (Zapi__ErroredSendsTimeToLive); -1: never expires.')
 param erroredSendsTimeToLive string = '-1'
 
-@description('Flex Consumption memory per instance, MB. 512: the worker peaked at ~150 MiB under 64 concurrent callbacks, and on demand billing is per GB-s of instance memory (README "Costs and scaling").')
+@description('Flex Consumption memory per instance, MB. 512: the worker peaked at ~150 MiB under 64 concurrent callbacks, and on demand billing is per GB-s of instance memory (docs/scale.md).')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 512
 
@@ -74,7 +74,7 @@ param principalId string = ''
 @allowed(['User', 'Group', 'ServicePrincipal'])
 param principalType string = 'User'
 
-@description('Private networking: a virtual network with the app integrated into a delegated subnet and the storage account reachable only through private endpoints (blob, queue, table). README, "Private networking".')
+@description('Private networking: a virtual network with the app integrated into a delegated subnet and the storage account reachable only through private endpoints (blob, queue, table). docs/deploy.md, "Private networking".')
 param vnetEnabled bool = false
 
 // Names the app reads with these defaults (ZapiOptions); tests assert they stay equal.
@@ -127,7 +127,7 @@ module network 'app/network.bicep' = if (vnetEnabled) {
   }
 }
 
-// Optional second account in another region; the app writes there when the primary fails (README, "Fallback storage").
+// Optional second account in another region; the app writes there when the primary fails (docs/configuration.md, "Fallback storage").
 module fallbackStorage 'app/fallback-storage.bicep' = if (!empty(fallbackLocation)) {
   name: 'fallback-storage'
   params: {

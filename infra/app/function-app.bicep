@@ -52,7 +52,7 @@ param erroredSendsRetention string
 @description('Queue endpoint of the fallback storage account (ZapiFallbackStorage); empty: no fallback.')
 param fallbackQueueEndpoint string = ''
 
-// Identity-based, as AzureWebJobsStorage: the app reads ZapiFallbackStorage exactly like it (README, "Fallback storage").
+// Identity-based, as AzureWebJobsStorage: the app reads ZapiFallbackStorage exactly like it (docs/configuration.md, "Fallback storage").
 var fallbackSettings = empty(fallbackQueueEndpoint)
   ? {}
   : {

@@ -25,7 +25,9 @@ public sealed class SimulateCommandTests : IAsyncLifetime
         Assert.Contains("Sent 60 request(s)", output, StringComparison.Ordinal);
         Assert.Matches(@"200\s+60", output);
         Assert.Matches(@"latency ms: p50 [\d.]+\s+p90 [\d.]+\s+p99 [\d.]+\s+max [\d.]+", output);
-        Assert.Contains("60/60", error, StringComparison.Ordinal);
+        // Not a terminal (a pipe, a file): plain lines, no \r frames.
+        Assert.Equal(["sent 15/60", "sent 30/60", "sent 45/60", "sent 60/60"], error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain('\r', error);
     }
 
     [Fact]
@@ -72,13 +74,49 @@ public sealed class SimulateCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sending_without_a_url_is_a_one_line_usage_error()
+    public async Task Without_url_it_posts_to_the_ingest_route_of_zapi_app_url_with_zapi_function_key()
     {
-        var (code, output, error) = await ZapiTool.RunAsync(null, "simulate", "--sample", "delivered");
+        var environment = new Dictionary<string, string> { ["ZAPI_APP_URL"] = _endpoint.BaseAddress.ToString(), ["ZAPI_FUNCTION_KEY"] = "k/1" };
+
+        var (code, output, _) = await ZapiTool.RunAsync(environment, "simulate", "--sample", "delivered");
+
+        Assert.Equal(0, code);
+        Assert.Equal("/api/zapi/on-send?code=k%2F1", Assert.Single(_endpoint.Requests).PathAndQuery);
+        Assert.DoesNotContain("k%2F1", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "/api/zapi/on-send")]
+    [InlineData("api/zapi/on-send", "/api/zapi/on-send")]
+    [InlineData("api/instance/3C01A2B3/delivery", "/api/instance/3C01A2B3/delivery")]
+    [InlineData("gateway/", "/gateway/api/zapi/on-send")]
+    public async Task Url_is_the_apps_base_address_and_a_url_naming_an_ingest_route_is_kept(string path, string posted)
+    {
+        var (code, _, _) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress + path, "--sample", "delivered");
+
+        Assert.Equal(0, code);
+        Assert.Equal(posted, Assert.Single(_endpoint.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Code_is_added_to_the_query_the_url_already_has()
+    {
+        var (code, _, _) = await ZapiTool.RunAsync(null, "simulate", "--url", _endpoint.BaseAddress + "?x=1", "--code", "key", "--sample", "delivered");
+
+        Assert.Equal(0, code);
+        Assert.Equal("/api/zapi/on-send?x=1&code=key", Assert.Single(_endpoint.Requests).PathAndQuery);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:7071")]
+    [InlineData("ftp://127.0.0.1/")]
+    public async Task A_url_that_is_not_an_absolute_http_address_is_a_one_line_usage_error(string url)
+    {
+        var (code, output, error) = await ZapiTool.RunAsync(null, "simulate", "--url", url, "--sample", "delivered");
 
         Assert.Equal(2, code);
         Assert.Empty(output);
-        Assert.Contains("--url", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.StartsWith("error: --url (or ZAPI_APP_URL) must be the app's absolute http(s):// base address", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         Assert.Empty(_endpoint.Requests);
     }
 

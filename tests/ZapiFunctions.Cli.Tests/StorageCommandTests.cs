@@ -34,8 +34,9 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         Assert.Contains("55*******4321", output, StringComparison.Ordinal);
         Assert.DoesNotContain("5511987654321", output, StringComparison.Ordinal);
         var row = JsonDocument.Parse(Assert.Single(byCategory.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
-        Assert.Equal("M-1", row.GetProperty("MessageId").GetString());
-        Assert.Equal("5511987654321", row.GetProperty("Phone").GetString());
+        Assert.Equal("M-1", row.GetProperty("messageId").GetString());
+        Assert.Equal("5511987654321", row.GetProperty("phone").GetString());
+        JsonStyle.AssertCamelCase(row);
     }
 
     [Fact]
@@ -157,6 +158,7 @@ public sealed class StorageCommandTests : AzuriteSettingsTests
         Assert.Equal(2, rows["zapi-errored-sends"].GetProperty("approximateCount").GetInt32());
         Assert.False(rows["zapi-deliveries"].GetProperty("exists").GetBoolean());
         Assert.False(rows["zapi-errored-sends-poison"].GetProperty("exists").GetBoolean());
+        Assert.All(rows.Values, JsonStyle.AssertCamelCase);
     }
 
     [Fact]

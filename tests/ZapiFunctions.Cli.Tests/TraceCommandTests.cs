@@ -181,10 +181,12 @@ public sealed class TraceCommandTests : AzuriteSettingsTests
         Assert.Equal(3, listed.Length); // header, rule, the row
         Assert.Matches($@"^2026-05-01 12:00:01  \(none\)\s+{ZaapId} \(zaapId\)\s+-\s+{Regex.Escape(MaskedPhone)}\s+invalid-number\s+no\s+1\s+Phone number does not exist$", listed[2]);
         var row = JsonDocument.Parse(Assert.Single(Lines(listJson))).RootElement;
-        Assert.Equal(JsonValueKind.Null, row.GetProperty("InstanceId").ValueKind);
-        Assert.Equal(JsonValueKind.Null, row.GetProperty("MessageId").ValueKind);
-        Assert.Equal(ZaapId, row.GetProperty("ZaapId").GetString());
-        Assert.Equal(Received.ToUnixTimeMilliseconds(), row.GetProperty("Momment").GetInt64()); // no momment: received-at
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("instanceId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("messageId").ValueKind);
+        Assert.Equal(ZaapId, row.GetProperty("zaapId").GetString());
+        Assert.Equal(Received.ToUnixTimeMilliseconds(), row.GetProperty("momment").GetInt64()); // no momment: received-at
+        JsonStyle.AssertCamelCase(row);
+        Assert.All(stages, JsonStyle.AssertCamelCase);
     }
 
     [Fact]

@@ -159,6 +159,20 @@ public sealed class WebhookCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_web_page_answered_with_200_is_named_as_not_json_instead_of_an_empty_body()
+    {
+        _zapi.Answer = (200, "<!doctype html><html><body>Sign in</body></html>");
+        _zapi.AnswerContentType = "text/html";
+
+        var (code, _, error) = await Register();
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            "error: Z-API answered 200 with a body that is not JSON (text/html): check that --base-url is Z-API's API address (https://api.z-api.io).",
+            Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)).TrimEnd());
+    }
+
+    [Fact]
     public async Task A_refused_client_token_says_to_check_it()
     {
         _zapi.Answer = (400, """{"error":"null not allowed"}""");

@@ -116,7 +116,7 @@ public sealed partial class AlertTests(CompiledInfra infra) : IClassFixture<Comp
         Assert.Equal(MainDefault("ingestFailuresAlertThreshold"), Threshold(Rule(rules, "-ingest-failures")));
         Assert.Equal(MainDefault("backlogAgeAlertMinutes"), Threshold(Rule(rules, "-backlog-age")));
         Assert.Equal($"PT{MainDefault("silenceAlertHours")}H", (string?)Rule(rules, "-silence")["properties"]!["windowSize"]);
-        // The values the README's Deploy table states.
+        // The values docs/deploy.md's parameter table states.
         Assert.Equal(50, MainDefault("erroredSendsAlertThreshold"));
         Assert.Equal(5, MainDefault("ingestFailuresAlertThreshold"));
         Assert.Equal(30, MainDefault("backlogAgeAlertMinutes"));
@@ -237,22 +237,18 @@ public sealed partial class AlertTests(CompiledInfra infra) : IClassFixture<Comp
     }
 
     [Fact]
-    public void The_readme_monitoring_section_lists_every_rule()
+    public void The_monitoring_page_lists_every_rule()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
-        var start = readme.IndexOf("\n## Monitoring\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README has no \"## Monitoring\" section");
-        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        var section = readme[start..(end < 0 ? readme.Length : end)];
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "monitoring.md"));
 
-        Assert.All(AllRules, suffix => Assert.Contains($"`zapi-<env>{suffix}`", section, StringComparison.Ordinal));
+        Assert.All(AllRules, suffix => Assert.Contains($"`zapi-<env>{suffix}`", page, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void The_readme_ingest_requests_query_counts_the_hosts_requests_of_both_ingest_routes()
+    public void The_documented_ingest_requests_query_counts_the_hosts_requests_of_both_ingest_routes()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
-        var query = Assert.Single(Regex.Matches(readme, "```kusto\nrequests\n(?<query>[^`]*summarize calls[^`]*)```"))
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "monitoring.md"));
+        var query = Assert.Single(Regex.Matches(page, "```kusto\nrequests\n(?<query>[^`]*summarize calls[^`]*)```"))
             .Groups["query"].Value;
         var pattern = Assert.Single(UrlPattern().Matches(query)).Groups["pattern"].Value;
 

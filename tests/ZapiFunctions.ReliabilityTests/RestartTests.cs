@@ -82,7 +82,7 @@ public sealed class RestartTests(ITestOutputHelper output, Figures figures) : IC
         Assert.All(twice, id =>
         {
             // Only a notification in flight at the kill (accepted by the endpoint, not yet recorded in its row) is
-            // sent again, once: README, Notifications ("Your endpoint should still tolerate a duplicate").
+            // sent again, once: docs/errored-sends.md, Notifications ("Your endpoint should still tolerate a duplicate").
             var times = calls.Where(c => c.MessageId == id).Select(c => c.At).ToList();
             Assert.Equal(2, times.Count);
             Assert.True(times[0] < restartedAt && times[1] > restartedAt, $"{id} notified twice, not across the kill");

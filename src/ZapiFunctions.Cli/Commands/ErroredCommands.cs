@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
@@ -27,17 +26,24 @@ internal static class ErroredCommands
         var list = new Command("list", "List errored sends, newest first.") { instance, category, since, top, json, showPhone };
         list.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
+            // The options first: a typo is answered before any storage is read.
+            var count = parse.GetValue(top);
+            if (count < 1)
+            {
+                throw new UsageException($"--top must be a whole number of at least 1 (got {count.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            var only = Category(parse.GetValue(category));
+            var from = ParseSince(parse.GetValue(since));
             using var settings = CliSettings.Load(parse.GetValue(ZapiCli.SettingsOption));
             var table = settings.Tables.GetTableClient(settings.Options(nameof(ZapiOptions.ErroredSendsTable)).ErroredSendsTable);
-            var rows = await ErroredSendQuery.ListAsync(
-                table, parse.GetValue(instance), parse.GetValue(category), ParseSince(parse.GetValue(since)),
-                Math.Max(1, parse.GetValue(top)), ct);
+            var rows = await ErroredSendQuery.ListAsync(table, parse.GetValue(instance), only, from, count, ct);
             if (parse.GetValue(json))
             {
                 foreach (var row in rows)
                 {
                     // A field the callback did not carry is null, not an empty string.
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+                    await console.Out.WriteLineAsync(CliJson.Line(new
                     {
                         InstanceId = CallbackText.NonEmpty(row.InstanceId),
                         row.PathInstanceId,
@@ -88,6 +94,12 @@ internal static class ErroredCommands
             list, PrivacyCommands.Purge(console), PrivacyCommands.Forget(console),
         };
     }
+
+    /// <summary>A category of <see cref="ErrorCategories.All"/> (any case), so a typo is not answered "nothing matches".</summary>
+    internal static string? Category(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : ErrorCategories.All.FirstOrDefault(c => string.Equals(c, text.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new UsageException($"--category '{text}' is not a category; use one of: {string.Join(", ", ErrorCategories.All)}.");
 
     /// <summary>An absolute time, or a span back from now such as 30m, 24h or 7d.</summary>
     internal static DateTimeOffset? ParseSince(string? text)

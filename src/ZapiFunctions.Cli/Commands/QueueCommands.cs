@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Operations.DeadLetters;
@@ -27,7 +26,7 @@ internal static class QueueCommands
             {
                 foreach (var (queue, count) in rows)
                 {
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(new { queue, approximateCount = count, exists = count is not null }));
+                    await console.Out.WriteLineAsync(CliJson.Line(new { queue, approximateCount = count, exists = count is not null }));
                 }
             }
             else

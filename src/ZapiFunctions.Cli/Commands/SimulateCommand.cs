@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ZapiFunctions.Core.Ingest;
 
 namespace ZapiFunctions.Cli.Commands;
 
@@ -11,11 +12,12 @@ namespace ZapiFunctions.Cli.Commands;
 internal static class SimulateCommand
 {
     private const int ProgressThreshold = 50;
+    private const string DefaultAppUrl = "http://127.0.0.1:7071";
 
     public static Command Create(CliConsole console)
     {
-        // Not Required: --list needs no endpoint, so sending checks for it itself.
-        var url = new Option<string?>("--url") { Description = "Endpoint to post to, e.g. http://127.0.0.1:7071/api/zapi/on-send or the deployed URL with ?code=. Required unless --list." };
+        var url = new Option<string?>("--url") { Description = $"The app's base address (or ZAPI_APP_URL; default {DefaultAppUrl}), e.g. https://func-zapi.azurewebsites.net; the tool adds /api/{IngestRoutes.OnSend}. A URL that already ends in an ingest route is used as it is." };
+        var code = new Option<string?>("--code") { Description = "The OnSend function key (or ZAPI_FUNCTION_KEY), sent as ?code=; not needed locally." };
         var sample = new Option<string?>("--sample") { Description = "Embedded sample name or unique prefix (default: delivered). See --list." };
         var file = new Option<FileInfo?>("--file") { Description = "Post this JSON file instead of a sample." };
         var count = new Option<int>("--count") { Description = "Requests to send (default 1). With more than one, messageId and zaapId get a -000001… suffix so each is a distinct send.", DefaultValueFactory = _ => 1 };
@@ -25,7 +27,7 @@ internal static class SimulateCommand
 
         var command = new Command("simulate", "Post sample Z-API callbacks to an endpoint; prints status codes and latency percentiles.")
         {
-            url, sample, file, count, concurrency, list, instance,
+            url, code, sample, file, count, concurrency, list, instance,
         };
         command.SetAction((parse, ct) => ZapiCli.Guard(console, async () =>
         {
@@ -39,18 +41,12 @@ internal static class SimulateCommand
                 return ExitCodes.Success;
             }
 
-            var target = parse.GetValue(url)
-                ?? throw new UsageException("Give the endpoint to post to: --url, e.g. http://127.0.0.1:7071/api/zapi/on-send (only --list needs none).");
+            var endpoint = Endpoint(parse.GetValue(url) ?? console.Environment("ZAPI_APP_URL"), parse.GetValue(code) ?? console.Environment("ZAPI_FUNCTION_KEY"));
             var total = parse.GetValue(count);
             var parallel = parse.GetValue(concurrency);
             if (total < 1 || parallel is < 1 or > 64)
             {
                 throw new UsageException("--count must be at least 1 and --concurrency between 1 and 64.");
-            }
-
-            if (!Uri.TryCreate(target, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
-            {
-                throw new UsageException("--url must be an absolute http(s):// URL.");
             }
 
             var source = parse.GetValue(file) is { } f
@@ -67,13 +63,48 @@ internal static class SimulateCommand
         return command;
     }
 
+    /// <summary>
+    /// The OnSend route under the app's base address, as <c>zapi health</c> reads its base address; a URL already naming
+    /// an ingest route (the shared one, or an instance's) is kept, so a URL copied from a deployment's output works too.
+    /// </summary>
+    internal static Uri Endpoint(string? baseUrl, string? key)
+    {
+        var address = string.IsNullOrWhiteSpace(baseUrl) ? DefaultAppUrl : baseUrl.Trim();
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException($"--url (or ZAPI_APP_URL) must be the app's absolute http(s):// base address, such as {DefaultAppUrl} (got '{Redact.Url(address)}').");
+        }
+
+        var path = parsed.AbsolutePath.TrimEnd('/');
+        var builder = new UriBuilder(parsed) { Fragment = string.Empty };
+        if (!IsIngestRoute(path))
+        {
+            builder.Path = path + "/api/" + IngestRoutes.OnSend;
+        }
+
+        if (!string.IsNullOrEmpty(key))
+        {
+            var query = parsed.Query.TrimStart('?');
+            builder.Query = (query.Length > 0 ? query + "&" : "") + "code=" + Uri.EscapeDataString(key);
+        }
+
+        return builder.Uri;
+    }
+
+    private static bool IsIngestRoute(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return path.EndsWith("/api/" + IngestRoutes.OnSend, StringComparison.OrdinalIgnoreCase)
+            || segments is [.., "api", "instance", _, "delivery"];
+    }
+
     private static async Task<int> RunAsync(CliConsole console, Uri endpoint, string body, int total, int parallel, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var latencies = new double[total];
         var statuses = new string[total];
         var done = 0;
-        var lastShown = -1;
+        var lastShown = 0;
         var progressLock = new object();
         var clock = Stopwatch.StartNew();
 
@@ -97,19 +128,28 @@ internal static class SimulateCommand
             }
 
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var finished = Interlocked.Increment(ref done);
-            if (total >= ProgressThreshold)
+            // Counted under the lock, so the lines come out in order whatever order the requests finish in.
+            lock (progressLock)
             {
-                lock (progressLock)
+                var finished = ++done;
+                if (total >= ProgressThreshold)
                 {
-                    var percent = finished * 100 / total;
-                    if (percent != lastShown)
+                    // A terminal gets one line redrawn with \r; a pipe or a file, a plain line each quarter.
+                    var step = console.ErrorIsTerminal ? finished * 100 / total : finished * 4 / total;
+                    if (step != lastShown)
                     {
-                        lastShown = percent;
-                        console.Error.Write($"\r[{new string('#', percent / 5).PadRight(20, '.')}] {finished}/{total}");
-                        if (finished == total)
+                        lastShown = step;
+                        if (console.ErrorIsTerminal)
                         {
-                            console.Error.WriteLine();
+                            console.Error.Write($"\r[{new string('#', step / 5).PadRight(20, '.')}] {finished}/{total}");
+                            if (finished == total)
+                            {
+                                console.Error.WriteLine();
+                            }
+                        }
+                        else if (step > 0)
+                        {
+                            console.Error.WriteLine($"sent {finished}/{total}");
                         }
                     }
                 }

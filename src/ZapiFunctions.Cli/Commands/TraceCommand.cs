@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
@@ -24,7 +23,7 @@ namespace ZapiFunctions.Cli.Commands;
 internal static class TraceCommand
 {
     /// <summary>Terminal output: keeps '+' and non-ASCII readable in JSON.</summary>
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions JsonOptions = CliJson.Options;
 
     public static Command Create(CliConsole console)
     {

@@ -94,7 +94,7 @@ internal static class WebhookCommands
         var hasKey = webhook.Url.Query.Contains("code=", StringComparison.OrdinalIgnoreCase);
         if (!hasKey)
         {
-            yield return "the URL has no ?code=<function key>; Azure will answer 401 to Z-API. See README, \"The webhook URL to register\".";
+            yield return "the URL has no ?code=<function key>; Azure will answer 401 to Z-API. See docs/deploy.md, \"The webhook URL to register\".";
         }
         else if (webhook.OtherFunction)
         {

@@ -5,7 +5,7 @@ namespace ZapiFunctions.Core.Configuration;
 
 /// <summary>
 /// The <c>Zapi</c> configuration section (app settings <c>Zapi__Name</c>). Same names in
-/// local.settings.sample.json, Bicep and the README. Error messages name the setting as users write it
+/// local.settings.sample.json, Bicep and docs/configuration.md. Error messages name the setting as users write it
 /// (<c>Zapi__Name</c>); <see cref="ZapiSettings"/> words range failures itself, since the generated validator's
 /// copy of <see cref="RangeAttribute"/> ignores <c>ErrorMessage</c>.
 /// </summary>

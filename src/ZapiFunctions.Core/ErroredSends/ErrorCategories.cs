@@ -41,4 +41,11 @@ public static class ErrorCategories
 
     /// <summary>Not in the catalogue; the raw text is kept.</summary>
     public const string Unknown = "unknown";
+
+    /// <summary>Every category, in the order above: what <c>zapi errored list --category</c> accepts.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        SendingRestricted, TemporaryRestriction, Connection, InvalidNumber, Media, TimeLimit, Catalog, Order, Event,
+        InvalidRequest, NotAvailableToChannels, Queue, Unknown,
+    ];
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace ZapiFunctions.Core.Telemetry;
 
-/// <summary>Stable telemetry names: dashboards, alerts and the README's KQL depend on them.</summary>
+/// <summary>Stable telemetry names: dashboards, alerts and the KQL in docs/monitoring.md depend on them.</summary>
 public static class ZapiTelemetry
 {
     /// <summary>Name of the <see cref="ActivitySource"/> and the <see cref="System.Diagnostics.Metrics.Meter"/>.</summary>

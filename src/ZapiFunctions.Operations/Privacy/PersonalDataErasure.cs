@@ -10,7 +10,7 @@ namespace ZapiFunctions.Operations.Privacy;
 /// callback is for it (the deliveries queue, the errored-sends queue and its poison queue), its dead letters and its
 /// rows of the errored-sends table, in that order, so that a message processed meanwhile is more likely to be caught.
 /// Phones match as Z-API writes them (<see cref="PhoneNumber"/>); tables are filtered server-side on their
-/// <c>Phone</c> column. What Application Insights holds is masked (see the README, "Data kept").
+/// <c>Phone</c> column. What Application Insights holds is masked (see docs/operations.md, "Data kept").
 /// </summary>
 /// <param name="queues">The queues to scan, without Base64 decoding (<see cref="QueueMessageEncoding.None"/>).</param>
 /// <param name="erroredSends">The errored-sends table.</param>

@@ -81,6 +81,14 @@ public sealed class ZapiClient(HttpClient http)
             {
                 body = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
             }
+            catch (JsonException) when (response.IsSuccessStatusCode)
+            {
+                // A 2xx that is not JSON is not Z-API's API (a web page, a proxy's login): say what came back.
+                var type = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+                throw new ZapiApiException(
+                    $"Z-API answered {(int)response.StatusCode} with a body that is not JSON ({type}): check that --base-url is Z-API's API address (https://api.z-api.io).")
+                { Status = (int)response.StatusCode };
+            }
             catch (JsonException)
             {
                 // Not JSON: described below from the status alone.

@@ -21,6 +21,8 @@ public sealed class FakeZapi : IAsyncDisposable
     /// <summary>The status and JSON body of the next answers.</summary>
     public (int Status, string Body) Answer { get; set; } = (200, """{"value":true}""");
 
+    public string AnswerContentType { get; set; } = "application/json";
+
     public static async Task<FakeZapi> StartAsync()
     {
         var fake = new FakeZapi();
@@ -35,7 +37,7 @@ public sealed class FakeZapi : IAsyncDisposable
                 body));
             var (status, answer) = fake.Answer;
             context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
+            context.Response.ContentType = fake.AnswerContentType;
             await context.Response.WriteAsync(answer);
         }));
         return fake;

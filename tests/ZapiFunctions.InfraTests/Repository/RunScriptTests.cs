@@ -24,6 +24,8 @@ public sealed class RunScriptTests : IAsyncLifetime
 
     private string LocalSettings => Path.Combine(Project, "local.settings.json");
 
+    private string AzuriteData => Path.Combine(_root, "repo", ".azurite", $"ports-{_ports[0]}-{_ports[1]}-{_ports[2]}");
+
     private string Record(string name) => Path.Combine(_root, "record", name);
 
     public Task InitializeAsync()
@@ -98,7 +100,7 @@ public sealed class RunScriptTests : IAsyncLifetime
         var azurite = Assert.Single(members, m => m.Contains("azurite", StringComparison.Ordinal) && m.Contains("--location", StringComparison.Ordinal));
         Assert.Contains("--disableTelemetry", azurite, StringComparison.Ordinal);
         Assert.DoesNotContain("--debug", azurite, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_root, "repo", ".azurite", "debug.log")));
+        Assert.False(File.Exists(Path.Combine(AzuriteData, "debug.log")));
         await AssertAllStopped();
     }
 
@@ -130,10 +132,37 @@ public sealed class RunScriptTests : IAsyncLifetime
         var code = await _run.WaitForExitAsync(Deadline);
 
         Assert.Equal(130, code);
-        Assert.True(File.Exists(Path.Combine(_root, "repo", ".azurite", "debug.log")));
+        // Ports other than the defaults: a data folder of their own, so two runs on other ports never share one.
+        Assert.True(File.Exists(Path.Combine(AzuriteData, "debug.log")));
         await AssertAllStopped();
         Assert.Contains("== Stopped", _run.Output);
         Assert.DoesNotContain(_run.Output, line => line.Contains("Error", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Help_prints_the_usage_and_starts_nothing()
+    {
+        var code = await Run(StandInPath(), "--help");
+
+        Assert.True(code == 0, string.Join('\n', _run!.Output));
+        Assert.Contains(_run.Output, line => line.StartsWith("  ./run.sh --func [ARGS]", StringComparison.Ordinal));
+        Assert.Contains(_run.Output, line => line.StartsWith("DevHost ARGS: --urls URL, --verbose", StringComparison.Ordinal));
+        Assert.DoesNotContain(_run.Output, line => line.StartsWith("==", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(_root, "repo", ".azurite")));
+    }
+
+    [Theory]
+    [InlineData("--port 7072", "run.sh: unknown argument '--port': the DevHost takes --urls, e.g. --urls http://127.0.0.1:7072 (see ./run.sh --help)")]
+    [InlineData("--verbos", "run.sh: unknown argument '--verbos'; did you mean --verbose? (see ./run.sh --help)")]
+    [InlineData("--url=http://127.0.0.1:7072", "run.sh: unknown argument '--url=http://127.0.0.1:7072'; did you mean --urls? (see ./run.sh --help)")]
+    [InlineData("--urls", "run.sh: --urls needs a value, e.g. --urls http://127.0.0.1:7072")]
+    public async Task An_argument_the_devhost_does_not_take_is_one_line_naming_the_closest_and_starts_nothing(string arguments, string expected)
+    {
+        var code = await Run(StandInPath(), arguments.Split(' '));
+
+        Assert.Equal(1, code);
+        Assert.Equal(expected, Assert.Single(_run!.Output, l => l.Trim().Length > 0));
+        Assert.False(Directory.Exists(Path.Combine(_root, "repo", ".azurite")));
     }
 
     private async Task<int> Run(string path, params string[] args)
