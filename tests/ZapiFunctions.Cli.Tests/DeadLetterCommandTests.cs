@@ -34,7 +34,7 @@ public sealed class DeadLetterCommandTests : AzuriteSettingsTests
         Assert.Equal((0, 0), (code, textCode));
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal([first.RowId, second.RowId, garbage.RowId], lines.Select(l => l.GetProperty("id").GetString()));
-        Assert.All(lines, l => Assert.All(l.EnumerateObject(), p => Assert.True(char.IsLower(p.Name[0]), p.Name)));
+        Assert.All(lines, JsonStyle.AssertCamelCase);
         Assert.Equal("M-1", lines[0].GetProperty("callback").GetProperty("messageId").GetString());
         Assert.Equal("req-M-1", lines[0].GetProperty("requestId").GetString());
         Assert.Equal(At(1), lines[0].GetProperty("deadLetteredAt").GetDateTimeOffset());

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
 using ZapiFunctions.Core.Queueing;
@@ -37,7 +36,7 @@ internal static class PoisonCommands
             {
                 foreach (var item in items)
                 {
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+                    await console.Out.WriteLineAsync(CliJson.Line(new
                     {
                         id = item.Id,
                         deadLetteredAt = item.Row.DeadLetteredAt,

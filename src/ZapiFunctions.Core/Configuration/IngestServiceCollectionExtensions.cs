@@ -76,10 +76,7 @@ public static class IngestServiceCollectionExtensions
         {
             ConfigureQueueOptions(options);
             ConfigureSdkLogging(options, provider);
-            var storage = StorageConnection.From(configuration);
-            return storage.ConnectionString is { } connectionString
-                ? new QueueServiceClient(connectionString, options)
-                : new QueueServiceClient(storage.ServiceUri("queue"), storage.Credential(), options);
+            return StorageConnection.From(configuration).QueueService(options);
         }));
         return services;
     }
@@ -91,10 +88,7 @@ public static class IngestServiceCollectionExtensions
         services.AddAzureClients(clients => clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
         {
             ConfigureSdkLogging(options, provider);
-            var storage = StorageConnection.From(configuration);
-            return storage.ConnectionString is { } connectionString
-                ? new TableServiceClient(connectionString, options)
-                : new TableServiceClient(storage.ServiceUri("table"), storage.Credential(), options);
+            return StorageConnection.From(configuration).TableService(options);
         }));
         return services;
     }

@@ -122,6 +122,12 @@ public sealed partial class StorageConnection
             ? new QueueServiceClient(connectionString, options)
             : new QueueServiceClient(ServiceUri("queue"), Credential(), options);
 
+    /// <summary>A table service client for this account, addressed like <see cref="QueueService"/>.</summary>
+    public TableServiceClient TableService(TableClientOptions options) =>
+        ConnectionString is { } connectionString
+            ? new TableServiceClient(connectionString, options)
+            : new TableServiceClient(ServiceUri("table"), Credential(), options);
+
     /// <summary>The queue endpoint, without a credential or key (to tell two accounts apart).</summary>
     public Uri QueueEndpoint() =>
         ConnectionString is { } connectionString ? new QueueServiceClient(connectionString).Uri : ServiceUri("queue");

@@ -37,8 +37,6 @@ public static class ErasureStores
         var options = new QueueClientOptions();
         IngestServiceCollectionExtensions.ConfigureQueueOptions(options);
         options.MessageEncoding = QueueMessageEncoding.None;
-        return storage.ConnectionString is { } connectionString
-            ? new QueueServiceClient(connectionString, options)
-            : new QueueServiceClient(storage.ServiceUri("queue"), storage.Credential(), options);
+        return storage.QueueService(options);
     }
 }

@@ -30,10 +30,7 @@ public static class BacklogServiceCollectionExtensions
             IngestServiceCollectionExtensions.ConfigureQueueOptions(options);
             IngestServiceCollectionExtensions.ConfigureSdkLogging(options, provider);
             options.MessageEncoding = QueueMessageEncoding.None;
-            var storage = StorageConnection.From(configuration);
-            return storage.ConnectionString is { } connectionString
-                ? new QueueServiceClient(connectionString, options)
-                : new QueueServiceClient(storage.ServiceUri("queue"), storage.Credential(), options);
+            return StorageConnection.From(configuration).QueueService(options);
         }).WithName(QueueClientName));
         services.AddOptions<BacklogMonitorOptions>();
         services.TryAddSingleton(TimeProvider.System);
