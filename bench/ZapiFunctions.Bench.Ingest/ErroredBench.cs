@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging.Abstractions;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
@@ -71,8 +72,7 @@ internal static class ErroredBench
             .Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddZapiStorageQueues(configuration);
-        services.AddZapiErroredSends(configuration);
+        services.AddZapiFunctions(configuration, TransportSecurity.Application);
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<ErroredSendLedger>().EnsureTableAsync(CancellationToken.None);
         var queueService = provider.GetRequiredService<QueueServiceClient>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Queueing;
@@ -81,10 +82,9 @@ internal static class StartupBench
         var clock = Stopwatch.StartNew();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddZapiIngest(configuration, TransportSecurity.Application);
-        services.AddZapiErroredSends(configuration);
+        services.AddZapiFunctions(configuration, TransportSecurity.Application);
         await using var provider = services.BuildServiceProvider();
-        Step("register and build the app's services (AddZapiIngest, AddZapiErroredSends)", clock);
+        Step("register and build the app's services (AddZapiFunctions)", clock);
 
         var problems = StartupProblems.Find(provider);
         Step($"options validation (StartupProblems.Find: {problems.Count} problems)", clock);

@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.ErroredSends.DeadLetters;
@@ -76,8 +77,7 @@ internal static class DevHostApp
         builder.AddDevHostTelemetry();
 
         builder.Services.AddDevHostErrors();
-        builder.Services.AddZapiIngest(builder.Configuration, DevHostTransport.From(builder.Configuration));
-        builder.Services.AddZapiErroredSends(builder.Configuration);
+        builder.Services.AddZapiFunctions(builder.Configuration, DevHostTransport.From(builder.Configuration));
         builder.AddDevHostBacklog();
         builder.Services.AddHostedService<FallbackDrainPoller>();
         builder.AddDevHostRetention();

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Core.Privacy;
@@ -33,9 +34,7 @@ public static class ZapiFunctionsApp
 
         // The Functions front end terminates TLS and httpsOnly (infra) refuses plain HTTP; whether the scheme reaches
         // the worker as the client's could not be confirmed in the host's source, so the handler leaves it to the platform.
-        builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Platform);
-        builder.Services.AddZapiErroredSends(builder.Configuration);
-        builder.Services.AddZapiRetention(builder.Configuration);
+        builder.Services.AddZapiFunctions(builder.Configuration, TransportSecurity.Platform);
 
         return builder;
     }

@@ -16,34 +16,21 @@ using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions.Core.Configuration;
 
-/// <summary>Registers the ingest pipeline; the same call serves the Functions app, the DevHost and tests.</summary>
+/// <summary>The ingest pipeline's part of <see cref="ZapiServiceCollectionExtensions.AddZapiFunctions"/>, and the options and storage clients every part uses.</summary>
 public static class IngestServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="OnSendHandler"/>, validated <see cref="ZapiOptions"/> (checked at start-up), the queue
-    /// client from <c>AzureWebJobsStorage</c>, start-up queue creation, telemetry instruments, the queue backlog
-    /// gauges (<see cref="BacklogMonitor"/>, read when the host says) and the optional fallback storage
-    /// (<see cref="FallbackServiceCollectionExtensions.AddZapiFallbackStorage"/>).
+    /// Adds <see cref="OnSendHandler"/> over the queue writer, its start-up report and start-up queue creation.
     /// </summary>
-    public static IServiceCollection AddZapiIngest(
-        this IServiceCollection services, IConfiguration configuration, TransportSecurity transport)
+    public static IServiceCollection AddZapiIngest(this IServiceCollection services, TransportSecurity transport)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddZapiOptions(configuration);
-
-        services.AddZapiStorageQueues(configuration);
-        services.TryAddSingleton(sp => new QueueTimeToLive(sp.GetRequiredService<IOptions<ZapiOptions>>().Value));
-        services.TryAddSingleton<IQueueWriter, StorageQueueWriter>();
-        services.AddZapiFallbackStorage(configuration); // Decorates the writer when ZapiFallbackStorage is set.
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton<IngestMetrics>();
-        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<OnSendHandler>(sp, transport));
+        services.AddSingleton(sp => new QueueTimeToLive(sp.GetRequiredService<IOptions<ZapiOptions>>().Value));
+        services.AddSingleton<IQueueWriter, StorageQueueWriter>();
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OnSendHandler>(sp, transport));
         services.AddHostedService(sp => new IngestStartupReport(
             sp.GetRequiredService<IOptions<ZapiOptions>>(), transport, sp.GetRequiredService<ILogger<IngestStartupReport>>()));
         services.AddHostedService<QueueProvisioner>();
-        services.AddZapiHealthChecks();
-        services.AddZapiBacklog(configuration);
         return services;
     }
 
@@ -101,7 +88,7 @@ public static class IngestServiceCollectionExtensions
     /// the <c>Azure.Core</c> log category is enabled at Information (<c>--Logging:LogLevel:Azure.Core=Information</c>;
     /// read once, when the client is created). AddAzureClients forwards the SDK's EventSource to ILogger, so otherwise
     /// every storage call would format its request and response headers into events that the default Warning level
-    /// then drops: measured as several per cent of the ingest's CPU per callback (bench/README.md, "Ingest").
+    /// then drops, for nobody.
     /// </summary>
     internal static void ConfigureSdkLogging(ClientOptions options, IServiceProvider provider)
     {

@@ -1,7 +1,5 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
@@ -9,30 +7,23 @@ using ZapiFunctions.Core.ErroredSends.DeadLetters;
 
 namespace ZapiFunctions.Core.ErroredSends;
 
-/// <summary>Registers the errored-send processor; the same call serves the Functions app, the DevHost and tests.</summary>
+/// <summary>The errored-send processor's part of <see cref="ZapiServiceCollectionExtensions.AddZapiFunctions"/>.</summary>
 public static class ErroredSendServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ErroredSendProcessor"/> with its table (from <c>AzureWebJobsStorage</c>), notifier (with the
-    /// standard resilience pipeline) and metrics, plus table creation at start-up; and
-    /// <see cref="DeadLetterHandler"/>, which keeps what the poison queue receives in the dead-letters table.
+    /// Adds <see cref="ErroredSendProcessor"/> with its table, notifier (with the standard resilience pipeline) and
+    /// metrics, plus table creation at start-up.
     /// </summary>
-    public static IServiceCollection AddZapiErroredSends(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddZapiErroredSends(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddZapiOptions(configuration);
-        services.AddZapiStorageTables(configuration);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton(sp => new ErroredSendLedger(
+        services.AddSingleton(sp => new ErroredSendLedger(
             sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<ZapiOptions>>().Value.ErroredSendsTable),
             sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ErroredSendMetrics>();
+        services.AddSingleton<ErroredSendMetrics>();
         services.AddHttpClient<ErroredSendNotifier>(ErroredSendNotifier.ClientName)
             .AddStandardResilienceHandler(ConfigureNotifyResilience);
-        services.TryAddTransient<ErroredSendProcessor>();
+        services.AddTransient<ErroredSendProcessor>();
         services.AddHostedService<ErroredSendProvisioner>();
-        services.AddZapiDeadLetters();
         return services;
     }
 

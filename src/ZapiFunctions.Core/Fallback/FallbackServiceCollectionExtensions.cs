@@ -3,7 +3,6 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
@@ -12,7 +11,7 @@ using ZapiFunctions.Core.Queueing;
 
 namespace ZapiFunctions.Core.Fallback;
 
-/// <summary>Registers the fallback storage; <c>AddZapiIngest</c> calls it, so both hosts have it.</summary>
+/// <summary>The fallback storage's part of <see cref="ZapiServiceCollectionExtensions.AddZapiFunctions"/>.</summary>
 public static class FallbackServiceCollectionExtensions
 {
     /// <summary>How long the scheduled drain waits for the primary to answer before leaving the fallback as it is.</summary>
@@ -30,16 +29,7 @@ public static class FallbackServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        if (services.Any(d => d.ServiceType == typeof(IQueueWriter) && Equals(d.ServiceKey, FallbackStorage.PrimaryWriterKey)))
-        {
-            return services; // Already added.
-        }
-
-        services.AddZapiOptions(configuration);
-        services.AddZapiFallbackQueueClient(configuration);
         services.AddSettingProblemsCheck<FallbackStorageChecked>(() => FallbackStorage.Problems(configuration));
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
 
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IQueueWriter) && !d.IsKeyedService)
             ?? ServiceDescriptor.Singleton<IQueueWriter, StorageQueueWriter>();
@@ -57,7 +47,7 @@ public static class FallbackServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<FallbackQueueWriter>>())
             : sp.GetRequiredKeyedService<IQueueWriter>(FallbackStorage.PrimaryWriterKey), inner.Lifetime));
 
-        services.TryAddSingleton(sp =>
+        services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ZapiOptions>>();
             var queues = options.Value.IngestQueues();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ZapiFunctions.Core.Health;
 
@@ -12,12 +11,7 @@ public static class HealthServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddZapiHealthChecks(this IServiceCollection services)
     {
-        if (services.Any(d => d.ServiceType == typeof(QueueReadinessCheck)))
-        {
-            return services;
-        }
-
-        services.TryAddSingleton<QueueReadinessCheck>();
+        services.AddSingleton<QueueReadinessCheck>();
         services.AddHealthChecks().AddCheck<QueueReadinessCheck>(QueueReadinessCheck.Name, tags: [HealthProbes.ReadyTag]);
         return services;
     }

@@ -1,7 +1,5 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
@@ -12,16 +10,12 @@ namespace ZapiFunctions.Core.Privacy;
 public static class PrivacyServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="PersonalDataRetention"/> over the errored-sends and dead-letter tables (from
-    /// <c>AzureWebJobsStorage</c>); the host decides when it runs (the Retention function, the DevHost's poller).
+    /// Adds <see cref="PersonalDataRetention"/> over the errored-sends and dead-letter tables; the host decides when it
+    /// runs (the Retention function, the DevHost's poller).
     /// </summary>
-    public static IServiceCollection AddZapiRetention(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddZapiRetention(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddZapiOptions(configuration);
-        services.AddZapiStorageTables(configuration);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => Retention(
+        services.AddSingleton(sp => Retention(
             sp.GetRequiredService<TableServiceClient>(),
             sp.GetRequiredService<IOptions<ZapiOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

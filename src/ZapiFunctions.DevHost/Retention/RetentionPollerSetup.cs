@@ -20,11 +20,10 @@ internal static class RetentionPollerSetup
     private static readonly TimeSpan Shortest = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Longest = TimeSpan.FromDays(7);
 
-    /// <summary>Registers the retention purge and its poller.</summary>
+    /// <summary>Registers the poller of the retention purge (which <c>AddZapiFunctions</c> registers).</summary>
     public static void AddDevHostRetention(this WebApplicationBuilder builder)
     {
         var interval = Interval(builder.Configuration);
-        builder.Services.AddZapiRetention(builder.Configuration);
         builder.Services.AddHostedService(sp => new RetentionPoller(
             sp.GetRequiredService<PersonalDataRetention>(),
             sp.GetRequiredService<IOptions<ZapiOptions>>(),

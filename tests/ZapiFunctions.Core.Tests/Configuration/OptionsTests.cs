@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.Core.Tests.Support;
@@ -80,7 +81,7 @@ public sealed class OptionsTests
         var configuration = Configuration(new() { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
         using var services = new ServiceCollection()
             .AddLogging()
-            .AddZapiIngest(configuration, transport)
+            .AddZapiFunctions(configuration, transport)
             .BuildServiceProvider();
 
         // Plain HTTP from another address, and not JSON: refused for the scheme, or else for the media type.
@@ -98,7 +99,7 @@ public sealed class OptionsTests
     public void Missing_storage_setting_is_reported_at_start_up_saying_what_to_set()
     {
         using var services = new ServiceCollection().AddLogging()
-            .AddZapiIngest(Configuration([]), TransportSecurity.Application)
+            .AddZapiFunctions(Configuration([]), TransportSecurity.Application)
             .BuildServiceProvider();
 
         var problem = Assert.Single(StartupProblems.Find(services));

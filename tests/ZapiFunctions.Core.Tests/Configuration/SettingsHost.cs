@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 
@@ -13,8 +14,7 @@ internal static class SettingsHost
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection()
             .AddLogging()
-            .AddZapiIngest(configuration, TransportSecurity.Application)
-            .AddZapiErroredSends(configuration)
+            .AddZapiFunctions(configuration, TransportSecurity.Application)
             .BuildServiceProvider();
     }
 }

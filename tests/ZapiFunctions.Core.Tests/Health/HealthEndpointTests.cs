@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Health;
 using ZapiFunctions.Core.Tests.Support;
@@ -74,14 +75,13 @@ public sealed class HealthEndpointTests
     }
 
     [Fact]
-    public void The_ingest_registration_adds_the_queue_check_once_tagged_ready()
+    public void The_app_registers_the_queue_check_once_tagged_ready()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" })
             .Build();
         var collection = new ServiceCollection().AddLogging();
-        collection.AddZapiIngest(configuration, TransportSecurity.Application);
-        collection.AddZapiIngest(configuration, TransportSecurity.Application);
+        collection.AddZapiFunctions(configuration, TransportSecurity.Application);
         using var services = collection.BuildServiceProvider();
 
         var registration = Assert.Single(services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations);
@@ -89,7 +89,6 @@ public sealed class HealthEndpointTests
         Assert.Equal(QueueReadinessCheck.Name, registration.Name);
         Assert.Equal([HealthProbes.ReadyTag], registration.Tags);
         Assert.IsType<QueueReadinessCheck>(registration.Factory(services));
-        Assert.NotNull(services.GetRequiredService<HealthCheckService>());
     }
 
     private static ServiceProvider Services(HealthCheckResult queues)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Operations.Backlog;
 using ZapiFunctions.Core.Telemetry;
@@ -128,7 +129,7 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _azurite.ConnectionString })
             .Build();
         await using var app = new ServiceCollection().AddLogging()
-            .AddZapiIngest(configuration, TransportSecurity.Application)
+            .AddZapiFunctions(configuration, TransportSecurity.Application)
             .BuildServiceProvider();
         using var depth = new MetricCollector<long>(
             app.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ZapiTelemetry.Name, ZapiTelemetry.QueueDepth);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ZapiFunctions.Core;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.IntegrationTests.Support;
 
@@ -22,7 +24,7 @@ public sealed class ErroredSendNotifierTests : IAsyncLifetime
             ["Zapi:NotifyUrl"] = _notify.Url.ToString(),
         }).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddZapiErroredSends(configuration);
+        services.AddZapiFunctions(configuration, TransportSecurity.Application);
         _services = services.BuildServiceProvider();
     }
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using ZapiFunctions.Core;
+using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Testing;
 
@@ -32,7 +34,7 @@ public abstract class ErroredSendServicesTests : IAsyncLifetime
         }).Build();
         var services = new ServiceCollection().AddFakeLogging();
         AddServices(services);
-        services.AddZapiErroredSends(configuration);
+        services.AddZapiFunctions(configuration, TransportSecurity.Application);
         services.PostConfigure<HttpStandardResilienceOptions>($"{ErroredSendNotifier.ClientName}-standard", o => o.Retry.Delay = TimeSpan.FromMilliseconds(10));
         Services = services.BuildServiceProvider();
         await OnStartedAsync();

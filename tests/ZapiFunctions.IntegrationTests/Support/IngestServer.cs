@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.Testing;
@@ -39,7 +40,7 @@ public sealed class IngestServer : IAsyncDisposable
                     builder.Configuration.AddInMemoryCollection(settings);
                 }
 
-                builder.Services.AddZapiIngest(builder.Configuration, TransportSecurity.Application);
+                builder.Services.AddZapiFunctions(builder.Configuration, TransportSecurity.Application);
             });
         return new IngestServer(server);
     }

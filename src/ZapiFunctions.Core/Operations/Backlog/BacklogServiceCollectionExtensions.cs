@@ -2,14 +2,13 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
 
 namespace ZapiFunctions.Core.Operations.Backlog;
 
-/// <summary>Registers the queue backlog gauges; <c>AddZapiIngest</c> calls it, so both hosts have them.</summary>
+/// <summary>The queue backlog gauges' part of <see cref="ZapiServiceCollectionExtensions.AddZapiFunctions"/>.</summary>
 public static class BacklogServiceCollectionExtensions
 {
     /// <summary>The name of the queue client the monitor reads with (see <see cref="AddZapiBacklog"/>).</summary>
@@ -24,7 +23,6 @@ public static class BacklogServiceCollectionExtensions
     public static IServiceCollection AddZapiBacklog(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddZapiOptions(configuration);
         services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
         {
             IngestServiceCollectionExtensions.ConfigureQueueOptions(options);
@@ -33,9 +31,7 @@ public static class BacklogServiceCollectionExtensions
             return StorageConnection.From(configuration).QueueService(options);
         }).WithName(QueueClientName));
         services.AddOptions<BacklogMonitorOptions>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton(sp => new BacklogMonitor(
+        services.AddSingleton(sp => new BacklogMonitor(
             sp.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(QueueClientName),
             sp.GetRequiredService<IOptions<ZapiOptions>>(),
             sp.GetRequiredService<IOptions<BacklogMonitorOptions>>(),
