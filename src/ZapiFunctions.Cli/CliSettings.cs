@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Fallback;
 using ZapiFunctions.Operations.Privacy;
@@ -30,9 +31,7 @@ internal sealed class CliSettings : IDisposable
         _configuration = configuration;
         Source = source;
         _services = new ServiceCollection()
-            .AddZapiStorageQueues(configuration)
-            .AddZapiStorageTables(configuration)
-            .AddZapiFallbackQueueClient(configuration)
+            .AddZapiStorage(configuration)
             .BuildServiceProvider();
     }
 
@@ -44,8 +43,7 @@ internal sealed class CliSettings : IDisposable
     {
         get
         {
-            Check(StorageConnection.Problems(_configuration));
-            return _services.GetRequiredService<QueueServiceClient>();
+            return Checked(() => _services.GetRequiredService<QueueServiceClient>());
         }
     }
 
@@ -57,8 +55,8 @@ internal sealed class CliSettings : IDisposable
     {
         get
         {
-            Check(StorageConnection.Problems(_configuration));
-            return Operations.Privacy.ErasureStores.UndecodedQueueService(StorageConnection.From(_configuration));
+            return Checked(() => _services.GetRequiredService<IAzureClientFactory<QueueServiceClient>>()
+                .CreateClient(StorageServiceCollectionExtensions.UndecodedQueuesName));
         }
     }
 
@@ -67,8 +65,7 @@ internal sealed class CliSettings : IDisposable
     {
         get
         {
-            Check(StorageConnection.Problems(_configuration));
-            return _services.GetRequiredService<TableServiceClient>();
+            return Checked(() => _services.GetRequiredService<TableServiceClient>());
         }
     }
 
@@ -86,8 +83,7 @@ internal sealed class CliSettings : IDisposable
                     $"(a connection string, or {FallbackStorage.SettingName}__accountName / __queueServiceUri).");
             }
 
-            Check(FallbackStorage.Problems(_configuration));
-            return _services.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(FallbackStorage.QueueClientName);
+            return Checked(() => _services.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(FallbackStorage.QueueClientName));
         }
     }
 
@@ -118,18 +114,33 @@ internal sealed class CliSettings : IDisposable
     /// </summary>
     public ZapiOptions Options(params string[] properties)
     {
-        var wanted = properties.Select(ZapiSettings.SettingName).ToHashSet(StringComparer.Ordinal);
-        Check(ZapiSettings.Problems(_configuration).Where(p => wanted.Contains(p.Setting)).ToList());
-        return ZapiSettings.Bind(_configuration);
+        var wanted = properties.Select(ZapiOptions.SettingName).ToHashSet(StringComparer.Ordinal);
+        var options = ZapiOptionsBinding.Bind(_configuration);
+        Check(ZapiOptionsProblems.Find(_configuration, options).Where(p => wanted.Contains(p.Setting)).Select(p => p.Message).ToList());
+        return options;
     }
 
     public void Dispose() => _services.Dispose();
 
-    private static void Check(IReadOnlyList<SettingProblem> problems)
+    private static void Check(List<string> problems)
     {
         if (problems.Count > 0)
         {
-            throw new UsageException(string.Join(Environment.NewLine, problems.Select(p => p.Message)));
+            throw new UsageException(string.Join(Environment.NewLine, problems));
+        }
+    }
+
+    /// <summary>A storage client; the setting it needs is checked when it is first made, and its problems are the usage error.</summary>
+    private static T Checked<T>(Func<T> client)
+    {
+        try
+        {
+            return client();
+        }
+        catch (OptionsValidationException ex)
+        {
+            Check(ex.Failures.ToList());
+            throw;
         }
     }
 

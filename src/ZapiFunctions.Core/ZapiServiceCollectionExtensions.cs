@@ -25,9 +25,7 @@ public static class ZapiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddZapiOptions(configuration);
-        services.AddZapiStorageQueues(configuration);
-        services.AddZapiStorageTables(configuration);
-        services.AddZapiFallbackQueueClient(configuration);
+        services.AddZapiStorage(configuration);
 
         // A host or a test may bring its own clock; every part shares whichever is registered.
         services.TryAddSingleton(TimeProvider.System);
@@ -36,7 +34,7 @@ public static class ZapiServiceCollectionExtensions
         services.AddZapiIngest(transport);
         services.AddZapiFallbackStorage(configuration); // decorates the ingest writer when ZapiFallbackStorage is set
         services.AddZapiHealthChecks();
-        services.AddZapiBacklog(configuration);
+        services.AddZapiBacklog();
         services.AddZapiErroredSends();
         services.AddZapiDeadLetters();
         services.AddZapiRetention();

@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
-using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 
 namespace ZapiFunctions.Core.Configuration;
@@ -10,43 +9,37 @@ namespace ZapiFunctions.Core.Configuration;
 /// <summary>
 /// How to reach a storage account, read from a storage setting exactly as the Functions host reads
 /// <c>AzureWebJobsStorage</c>: a connection string (<c>UseDevelopmentStorage=true</c> locally), or identity-based
-/// <c>&lt;setting&gt;__accountName</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> with
-/// <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity. The app's storage is
-/// <see cref="SettingName"/>; another setting of the same shape (the fallback storage) passes its own name.
+/// <c>&lt;setting&gt;__accountName</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> with the credential
+/// Microsoft.Extensions.Azure builds from the same section (<c>__credential=managedidentity</c> and <c>__clientId</c>
+/// for a user-assigned identity), as the host's own storage clients do. Named options, one per setting
+/// (<see cref="SettingName"/>, the fallback's <c>ZapiFallbackStorage</c>), so each is read and checked once, at
+/// start-up (see <see cref="StorageServiceCollectionExtensions.AddZapiStorage"/>).
 /// </summary>
 public sealed partial class StorageConnection
 {
     /// <summary>The setting (and configuration section) name shared with the Functions host.</summary>
     public const string SettingName = "AzureWebJobsStorage";
 
-    private readonly IConfigurationSection _section;
-    private readonly string _settingName;
+    private IConfigurationSection? _section;
 
-    private StorageConnection(IConfigurationSection section, string settingName, string? connectionString)
-    {
-        _section = section;
-        _settingName = settingName;
-        ConnectionString = connectionString;
-    }
+    /// <summary>The setting's section; set when the options are configured.</summary>
+    internal IConfigurationSection Section =>
+        _section ?? throw new InvalidOperationException("The storage setting was not read: resolve StorageConnection through IOptionsMonitor.");
 
     /// <summary>The connection string, when the setting is one; otherwise identity-based.</summary>
-    public string? ConnectionString { get; }
+    public string? ConnectionString => string.IsNullOrWhiteSpace(Section.Value) ? null : Section.Value;
 
-    /// <summary>
-    /// Reads the setting <paramref name="settingName"/>; throws <see cref="InvalidSettingsException"/> with the fix
-    /// when it is absent or invalid.
-    /// </summary>
+    /// <summary>Reads the setting <paramref name="settingName"/> as it is; <see cref="Problems"/> says whether it is usable.</summary>
     public static StorageConnection From(IConfiguration configuration, string settingName = SettingName)
     {
-        var problems = Problems(configuration, settingName);
-        if (problems.Count > 0)
-        {
-            throw new InvalidSettingsException(problems.Select(p => p.Message).ToList());
-        }
-
-        var section = configuration.GetSection(settingName);
-        return new StorageConnection(section, settingName, string.IsNullOrWhiteSpace(section.Value) ? null : section.Value);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connection = new StorageConnection();
+        connection.Read(configuration.GetSection(settingName));
+        return connection;
     }
+
+    /// <summary>Points these options at <paramref name="section"/> (the options' configure step).</summary>
+    internal void Read(IConfigurationSection section) => _section = section;
 
     /// <summary>Whether anything is set under <paramref name="settingName"/>: the value itself or any <c>__</c> part of it.</summary>
     public static bool IsSet(IConfiguration configuration, string settingName)
@@ -116,17 +109,26 @@ public sealed partial class StorageConnection
         return problems;
     }
 
-    /// <summary>A queue service client for this account (connection string, or endpoint and <see cref="Credential"/>).</summary>
-    public QueueServiceClient QueueService(QueueClientOptions options) =>
-        ConnectionString is { } connectionString
+    /// <summary>
+    /// A queue service client for this account: from the connection string, or the queue endpoint with the credential
+    /// <paramref name="components"/> builds from the setting's section (the app-wide default when it names none).
+    /// </summary>
+    public QueueServiceClient QueueService(QueueClientOptions options, AzureComponentFactory components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        return ConnectionString is { } connectionString
             ? new QueueServiceClient(connectionString, options)
-            : new QueueServiceClient(ServiceUri("queue"), Credential(), options);
+            : new QueueServiceClient(ServiceUri("queue"), components.CreateTokenCredential(Section), options);
+    }
 
     /// <summary>A table service client for this account, addressed like <see cref="QueueService"/>.</summary>
-    public TableServiceClient TableService(TableClientOptions options) =>
-        ConnectionString is { } connectionString
+    public TableServiceClient TableService(TableClientOptions options, AzureComponentFactory components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        return ConnectionString is { } connectionString
             ? new TableServiceClient(connectionString, options)
-            : new TableServiceClient(ServiceUri("table"), Credential(), options);
+            : new TableServiceClient(ServiceUri("table"), components.CreateTokenCredential(Section), options);
+    }
 
     /// <summary>The queue endpoint, without a credential or key (to tell two accounts apart).</summary>
     public Uri QueueEndpoint() =>
@@ -135,37 +137,20 @@ public sealed partial class StorageConnection
     /// <summary>The service endpoint for <paramref name="service"/> ("queue", "table", "blob").</summary>
     public Uri ServiceUri(string service)
     {
-        var explicitUri = _section[$"{service}ServiceUri"];
+        var explicitUri = Section[$"{service}ServiceUri"];
         if (!string.IsNullOrWhiteSpace(explicitUri))
         {
             return new Uri(explicitUri, UriKind.Absolute);
         }
 
-        var account = _section["accountName"];
+        var account = Section["accountName"];
         if (string.IsNullOrWhiteSpace(account))
         {
             throw new InvalidSettingsException(
-                $"{_settingName}__{service}ServiceUri is not set: set it, or {_settingName}__accountName, for identity-based {service} access.");
+                $"{Section.Path}__{service}ServiceUri is not set: set it, or {Section.Path}__accountName, for identity-based {service} access.");
         }
 
         return new Uri($"https://{account}.{service}.core.windows.net", UriKind.Absolute);
-    }
-
-    /// <summary>The credential for identity-based access: the app's managed identity in Azure, the developer's locally.</summary>
-    public TokenCredential Credential()
-    {
-        var clientId = _section["clientId"];
-        if (string.Equals(_section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase))
-        {
-            return string.IsNullOrWhiteSpace(clientId)
-                ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-        }
-
-        return new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId,
-        });
     }
 
     /// <summary>Whether the SDK clients accept the connection string (parsing only; nothing is sent).</summary>

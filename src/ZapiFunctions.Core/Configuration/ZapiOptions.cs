@@ -6,13 +6,15 @@ namespace ZapiFunctions.Core.Configuration;
 /// <summary>
 /// The <c>Zapi</c> configuration section (app settings <c>Zapi__Name</c>). Same names in
 /// local.settings.sample.json, Bicep and docs/configuration.md. Error messages name the setting as users write it
-/// (<c>Zapi__Name</c>); <see cref="ZapiSettings"/> words range failures itself, since the generated validator's
-/// copy of <see cref="RangeAttribute"/> ignores <c>ErrorMessage</c>.
+/// (<c>Zapi__Name</c>): bound by <see cref="ZapiOptionsBinding"/>, worded by <see cref="ZapiOptionsProblems"/>.
 /// </summary>
 public sealed class ZapiOptions
 {
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Zapi";
+
+    /// <summary>The setting as users write it: <c>Zapi__MaxBodyBytes</c> for <see cref="MaxBodyBytes"/>.</summary>
+    public static string SettingName(string property) => $"{SectionName}__{property}";
 
     /// <summary>Storage queue names: 3–63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.</summary>
     internal const string QueueNamePattern = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$";
@@ -78,6 +80,11 @@ public sealed class ZapiOptions
     /// </summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
     public TimeSpan ErroredSendsRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// Keys of the section the binder could not convert (left at their defaults); internal, so the binder never binds it.
+    /// </summary>
+    internal List<string> Unconvertible { get; } = [];
 
     /// <summary>The allow-list parsed from <see cref="AllowedInstanceIds"/>; empty means every instance.</summary>
     public IReadOnlySet<string> AllowedInstanceIdSet() =>

@@ -20,7 +20,7 @@ public static class FallbackServiceCollectionExtensions
     /// <summary>
     /// Decorates the registered <see cref="IQueueWriter"/> with <see cref="FallbackQueueWriter"/> when
     /// <c>ZapiFallbackStorage</c> is set (read when the writer is first resolved; unset, the writer is the undecorated
-    /// one), checks <c>ZapiFallbackStorage</c> at start-up, and adds <see cref="FallbackRecovery"/> for the scheduled
+    /// one), and adds <see cref="FallbackRecovery"/> for the scheduled
     /// drain. The undecorated writer stays available as the keyed service <see cref="FallbackStorage.PrimaryWriterKey"/>;
     /// the fallback's writer is the same class over the fallback's queue client, so it writes exactly as the primary's
     /// does (same encoding, same time-to-live per queue).
@@ -29,8 +29,6 @@ public static class FallbackServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSettingProblemsCheck<FallbackStorageChecked>(() => FallbackStorage.Problems(configuration));
-
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IQueueWriter) && !d.IsKeyedService)
             ?? ServiceDescriptor.Singleton<IQueueWriter, StorageQueueWriter>();
         services.Remove(inner);
@@ -62,22 +60,6 @@ public static class FallbackServiceCollectionExtensions
                 new QueueReadinessCheck(sp.GetRequiredService<QueueServiceClient>(), options, PrimaryCheckTimeout),
                 sp.GetRequiredService<ILogger<FallbackRecovery>>());
         });
-        return services;
-    }
-
-    /// <summary>
-    /// Registers the fallback account's <see cref="QueueServiceClient"/> (Microsoft.Extensions.Azure named client
-    /// <see cref="FallbackStorage.QueueClientName"/>), addressed from <c>ZapiFallbackStorage</c> when first resolved,
-    /// with the primary's Base64 messages and bounded retries.
-    /// </summary>
-    public static IServiceCollection AddZapiFallbackQueueClient(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddAzureClients(clients => clients.AddClient<QueueServiceClient, QueueClientOptions>(options =>
-        {
-            IngestServiceCollectionExtensions.ConfigureQueueOptions(options);
-            return StorageConnection.From(configuration, FallbackStorage.SettingName).QueueService(options);
-        }).WithName(FallbackStorage.QueueClientName));
         return services;
     }
 

@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ZapiFunctions.Core.Configuration;
-using ZapiFunctions.Core.Operations.Backlog;
 using ZapiFunctions.Core.Privacy;
 using ZapiFunctions.Core.Queueing;
 
@@ -12,7 +11,7 @@ public static class ErasureStores
 {
     /// <summary>
     /// Erasure over every store <paramref name="options"/> name: the deliveries queue (when it is on: empty names no
-    /// queue, and a client for it would fail the whole erasure), the errored-sends queue and its poison queue (read through <paramref name="undecodedQueues"/>, see <see cref="UndecodedQueueService"/>), the
+    /// queue, and a client for it would fail the whole erasure), the errored-sends queue and its poison queue (read through <paramref name="undecodedQueues"/>, the client named <see cref="StorageServiceCollectionExtensions.UndecodedQueuesName"/>, so a message in any encoding is read and skipped when it is not an envelope), the
     /// dead-letter table and the errored-sends table.
     /// </summary>
     public static PersonalDataErasure Erasure(QueueServiceClient undecodedQueues, TableServiceClient tables, ZapiOptions options)
@@ -25,18 +24,5 @@ public static class ErasureStores
             [.. queues.Select(undecodedQueues.GetQueueClient)],
             tables.GetTableClient(options.ErroredSendsTable),
             tables.GetTableClient(DeadLetterTable.Name(options)));
-    }
-
-    /// <summary>
-    /// A queue client addressed like the app's but without Base64 decoding, so that a message in any encoding is read
-    /// (and skipped when it is not an envelope) instead of failing the whole receive.
-    /// </summary>
-    public static QueueServiceClient UndecodedQueueService(StorageConnection storage)
-    {
-        ArgumentNullException.ThrowIfNull(storage);
-        var options = new QueueClientOptions();
-        IngestServiceCollectionExtensions.ConfigureQueueOptions(options);
-        options.MessageEncoding = QueueMessageEncoding.None;
-        return storage.QueueService(options);
     }
 }

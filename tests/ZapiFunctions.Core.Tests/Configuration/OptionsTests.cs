@@ -1,3 +1,6 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -122,7 +125,16 @@ public sealed class OptionsTests
         Assert.Equal(new Uri("https://zapist.queue.core.windows.net"), byAccount.ServiceUri("queue"));
         Assert.Equal(new Uri("https://zapist.table.core.windows.net"), byAccount.ServiceUri("table"));
         Assert.Equal(new Uri("https://q.example.test"), byUri.ServiceUri("queue"));
-        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(byUri.Credential());
+        var services = new ServiceCollection();
+        services.AddAzureClients(_ => { });
+        using var provider = services.BuildServiceProvider();
+        var credentials = provider.GetRequiredService<AzureComponentFactory>();
+        Assert.Equal("https://q.example.test/", byUri.QueueService(new QueueClientOptions(), credentials).Uri.ToString());
+        Assert.Equal("https://zapist.table.core.windows.net/", byAccount.TableService(new TableClientOptions(), credentials).Uri.ToString());
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(credentials.CreateTokenCredential(Configuration(new()
+        {
+            ["AzureWebJobsStorage:credential"] = "managedidentity",
+        }).GetSection("AzureWebJobsStorage")));
     }
 
     private static ZapiOptions Resolve(Dictionary<string, string?> settings)

@@ -43,6 +43,40 @@ public sealed class SettingProblemsTests
         Assert.All(problems, p => Assert.DoesNotContain('\n', p));
     }
 
+    [Fact]
+    public void Every_value_the_binder_cannot_convert_is_named_and_the_values_after_it_still_bind()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Zapi:DeliveriesTimeToLive"] = "tomorrow",
+            ["Zapi:MaxBodyBytes"] = "abc",
+            ["Zapi:EnqueueTimeout"] = "00:00:02",
+            ["Zapi:ErroredSendsRetention"] = "30.00:00:00",
+        }).Build();
+
+        var options = ZapiOptionsBinding.Bind(configuration);
+
+        Assert.Equal(
+            ["Zapi__DeliveriesTimeToLive", "Zapi__MaxBodyBytes"],
+            ZapiOptionsProblems.Find(configuration, options).Select(p => p.Setting));
+        Assert.Equal(TimeSpan.FromSeconds(2), options.EnqueueTimeout);
+        Assert.Equal(TimeSpan.FromDays(30), options.ErroredSendsRetention);
+    }
+
+    [Theory]
+    [InlineData("MaxBodyBytes")]
+    [InlineData("EnqueueTimeout")]
+    [InlineData("DeliveriesTimeToLive")]
+    public void An_empty_value_means_not_set(string property)
+    {
+        var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Storage, ["Zapi:" + property] = string.Empty };
+
+        Assert.Empty(StartupProblems.Find(SettingsHost.Build(settings)));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var bound = typeof(ZapiOptions).GetProperty(property)!;
+        Assert.Equal(bound.GetValue(new ZapiOptions()), bound.GetValue(ZapiOptionsBinding.Bind(configuration)));
+    }
+
     [Theory]
     [InlineData("not a connection string")]
     [InlineData("AccountKey=c2VjcmV0LWtleS12YWx1ZQ==")]
@@ -96,7 +130,7 @@ public sealed class SettingProblemsTests
             ["Zapi:ErroredSendsTable"] = "ZapiErroredSends",
         }).Build();
 
-        var problems = ZapiSettings.Problems(configuration);
+        var problems = ZapiOptionsProblems.Find(configuration, ZapiOptionsBinding.Bind(configuration));
 
         Assert.Equal(["Zapi__NotifyUrl"], problems.Select(p => p.Setting));
     }

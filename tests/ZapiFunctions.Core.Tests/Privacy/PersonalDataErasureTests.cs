@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using ZapiFunctions.Core.Configuration;
@@ -147,11 +148,8 @@ public sealed class PersonalDataErasureTests : PrivacyStorageTests
 
     private PersonalDataErasure Erasure(ZapiOptions? options = null)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Azurite.ConnectionString })
-            .Build();
         return ErasureStores.Erasure(
-            ErasureStores.UndecodedQueueService(StorageConnection.From(configuration)),
+            new QueueServiceClient(Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }),
             new TableServiceClient(Azurite.ConnectionString),
             options ?? new ZapiOptions());
     }
