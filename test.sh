@@ -3,7 +3,7 @@
 # Installs the pinned tools the tests need, then restores, format-checks, builds and tests ZapiFunctions.sln.
 # The solution is the list of projects: a search of the tree for project files would also pick up the Functions
 # SDK's generated obj/**/WorkerExtensions.csproj, which central package management rejects (NU1008).
-# tests/ZapiFunctions.InfraTests/Repository/TestCommandTests.cs checks that every project under src/, tests/ and
+# tests/ZapiFunctions.RepositoryTests/TestCommandTests.cs checks that every project under src/, tests/ and
 # bench/ is in the solution, so none goes untested.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,6 +1,6 @@
 // The Flex Consumption (FC1, Linux) plan and the function app: HTTPS only, TLS 1.2+, no FTP, no basic-auth
 // publishing, identity-based storage and Application Insights. Every Zapi__* setting the app reads is written here
-// with the names of local.settings.sample.json (tests/ZapiFunctions.InfraTests checks both against the code).
+// with the names of local.settings.sample.json (tests/ZapiFunctions.BicepTests checks both against the code).
 
 param planName string
 param functionAppName string

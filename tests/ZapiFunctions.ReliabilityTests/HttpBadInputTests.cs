@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using CsCheck;
 using Xunit.Abstractions;
-using ZapiFunctions.IntegrationTests.Support;
 using ZapiFunctions.ReliabilityTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.ReliabilityTests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
-using ZapiFunctions.IntegrationTests.Support;
 using ZapiFunctions.ReliabilityTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.ReliabilityTests;
 

@@ -5,6 +5,7 @@ using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.IntegrationTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.ErroredSends;
 

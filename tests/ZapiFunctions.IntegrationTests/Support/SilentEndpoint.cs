@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.IntegrationTests.Support;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ZapiFunctions.IntegrationTests.Support;
 using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.ReliabilityTests.Support;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using ZapiFunctions.IntegrationTests.Support;
+using ZapiFunctions.Testing;
 
 namespace ZapiFunctions.ReliabilityTests.Support;
 
