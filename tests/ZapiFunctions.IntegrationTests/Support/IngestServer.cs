@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using ZapiFunctions.Core;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Ingest;
@@ -23,6 +25,9 @@ public sealed class IngestServer : IAsyncDisposable
 
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>What the app logged, as records.</summary>
+    public FakeLogCollector Logs => _server.Services.GetFakeLogCollector();
+
     public static async Task<IngestServer> StartAsync(string storageConnectionString, Dictionary<string, string?>? settings = null)
     {
         var server = await LocalWebServer.StartAsync(
@@ -41,6 +46,7 @@ public sealed class IngestServer : IAsyncDisposable
                 }
 
                 builder.Services.AddZapiFunctions(builder.Configuration, TransportSecurity.Application);
+                builder.Services.AddFakeLogging();
             });
         return new IngestServer(server);
     }

@@ -13,7 +13,7 @@ public sealed class AppSettingsTests
     [Fact]
     public void A_bad_setting_stops_the_worker_with_one_line_naming_it_and_exit_code_2()
     {
-        var builder = Builder(new()
+        var builder = Worker.Builder(new()
         {
             ["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=https;AccountName=zapist;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;QueueEndpoint=nope",
             ["Zapi__MaxBodyBytes"] = "-5",
@@ -35,19 +35,16 @@ public sealed class AppSettingsTests
     [Fact]
     public void The_settings_sample_configures_the_app_without_problems()
     {
-        using var host = ZapiFunctionsApp.Configure(Builder(SampleValues())).Build();
+        var sample = SampleValues();
+        using var host = ZapiFunctionsApp.Configure(Worker.Builder(sample)).Build();
 
         Assert.Empty(StartupProblems.Find(host.Services));
-        Assert.NotNull(host.Services.GetRequiredService<OnSendHandler>());
+        var options = host.Services.GetRequiredService<IOptions<ZapiOptions>>().Value;
+        Assert.Equal(sample["Zapi__ErroredSendsQueue"], options.ErroredSendsQueue);
+        Assert.Equal(sample["Zapi__MaxBodyBytes"], options.MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(sample["Zapi__ErroredSendsRetention"], options.ErroredSendsRetention.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Values as the Functions host passes app settings to the worker: environment variables, <c>__</c> names.</summary>
-    private static FunctionsApplicationBuilder Builder(Dictionary<string, string?> values)
-    {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(values.Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value)));
-        return builder;
-    }
 
     private static Dictionary<string, string?> SampleValues()
     {

@@ -30,6 +30,30 @@ public sealed partial class FunctionsMetadataTests
         Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
     }
 
+    [Fact]
+    public void Every_HTTP_function_needs_a_function_key()
+    {
+        var http = Triggers("httpTrigger").ToList();
+
+        Assert.NotEmpty(http);
+        Assert.All(http, t => Assert.Equal("Function", t.Trigger.GetProperty("authLevel").GetString()));
+    }
+
+    [Fact]
+    public void No_timer_runs_at_start_up_so_a_cold_start_or_a_scale_out_never_purges_or_drains_out_of_schedule()
+    {
+        var timers = Triggers("timerTrigger").ToList();
+
+        Assert.Equal(["Backlog", "FallbackDrain", "Retention"], timers.Select(t => t.Function).Order(StringComparer.Ordinal));
+        Assert.All(timers, t => Assert.False(t.Trigger.TryGetProperty("runOnStartup", out var run) && run.GetBoolean(), t.Function));
+    }
+
+    private static IEnumerable<(string Function, JsonElement Trigger)> Triggers(string type) =>
+        from function in Functions
+        from binding in function.GetProperty("bindings").EnumerateArray()
+        where binding.GetProperty("type").GetString() == type
+        select (function.GetProperty("name").GetString()!, binding);
+
     private static JsonElement Binding(string function, string type) =>
         Assert.Single(Assert.Single(Functions, f => f.GetProperty("name").GetString() == function).GetProperty("bindings").EnumerateArray(),
             b => b.GetProperty("type").GetString() == type);

@@ -17,18 +17,6 @@ public sealed class HealthFunctionTests
     private static readonly MethodInfo Run = typeof(HealthFunction).GetMethod(nameof(HealthFunction.RunAsync))!;
 
     [Fact]
-    public void The_function_is_Health_on_GET_healthz_probe_behind_a_function_key()
-    {
-        var trigger = Run.GetParameters()[0].GetCustomAttribute<HttpTriggerAttribute>()!;
-
-        Assert.Equal("Health", Run.GetCustomAttribute<FunctionAttribute>()!.Name);
-        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
-        Assert.Equal(["get"], trigger.Methods ?? []);
-        Assert.Equal("healthz/{probe:alpha}", trigger.Route);
-        Assert.Equal("probe", Run.GetParameters()[1].Name);
-    }
-
-    [Fact]
     public async Task Ready_answers_503_with_the_failing_check_while_live_answers_200()
     {
         using var services = Services(HealthCheckResult.Unhealthy("queue zapi-deliveries: Connection refused (127.0.0.1:10001)"));

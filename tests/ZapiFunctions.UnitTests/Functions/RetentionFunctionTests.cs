@@ -18,32 +18,16 @@ public sealed class RetentionFunctionTests
     private static readonly MethodInfo Run = typeof(RetentionFunction).GetMethod(nameof(RetentionFunction.RunAsync))!;
 
     [Fact]
-    public void The_function_is_Retention_on_a_timer_at_03_30_every_day()
-    {
-        var parameter = Run.GetParameters()[0];
-        var trigger = parameter.GetCustomAttribute<TimerTriggerAttribute>()!;
-
-        Assert.Equal("Retention", Run.GetCustomAttribute<FunctionAttribute>()!.Name);
-        Assert.Equal("0 30 3 * * *", trigger.Schedule);
-        Assert.False(trigger.RunOnStartup);
-        Assert.Equal(typeof(TimerInfo), parameter.ParameterType);
-    }
-
-    [Fact]
     public void The_app_provides_the_purge_over_both_tables_with_the_configured_retention()
     {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        using var host = ZapiFunctionsApp.Configure(Worker.Builder(new()
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Zapi:ErroredSendsRetention"] = "30.00:00:00",
-        });
-        using var host = ZapiFunctionsApp.Configure(builder).Build();
+            ["Zapi__ErroredSendsRetention"] = "30.00:00:00",
+        })).Build();
 
-        var function = ActivatorUtilities.CreateInstance<RetentionFunction>(host.Services);
         var retention = host.Services.GetRequiredService<PersonalDataRetention>();
 
-        Assert.NotNull(function);
         Assert.Empty(StartupProblems.Find(host.Services));
         Assert.Equal(("ZapiErroredSends", "ZapiDeadLetters"), (retention.ErroredSendsTable, retention.DeadLettersTable));
         Assert.Equal(TimeSpan.FromDays(30), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ZapiOptions>>().Value.ErroredSendsRetention);
