@@ -86,6 +86,9 @@ public sealed class ZapiOptions
     /// </summary>
     internal List<string> Unconvertible { get; } = [];
 
+    /// <summary>Keys of the section that no setting reads (typos), for the start-up warning; internal, never bound.</summary>
+    internal List<string> Unknown { get; } = [];
+
     /// <summary>The allow-list parsed from <see cref="AllowedInstanceIds"/>; empty means every instance.</summary>
     public IReadOnlySet<string> AllowedInstanceIdSet() =>
         (AllowedInstanceIds ?? string.Empty)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
@@ -28,5 +29,27 @@ public sealed class IngestStartupReportTests
             Assert.Equal(expected, record.Message);
             Assert.Equal(transport == TransportSecurity.Unchecked ? LogLevel.Warning : LogLevel.Information, record.Level);
         }
+    }
+
+    [Theory]
+    [InlineData("MaxBodyByte", "Zapi__MaxBodyByte is not a setting the app reads, so it is ignored: did you mean Zapi__MaxBodyBytes?")]
+    [InlineData("AllowedInstanceId", "Zapi__AllowedInstanceId is not a setting the app reads, so it is ignored: did you mean Zapi__AllowedInstanceIds?")]
+    [InlineData("notifyurl2", "Zapi__notifyurl2 is not a setting the app reads, so it is ignored: did you mean Zapi__NotifyUrl?")]
+    public async Task A_mistyped_setting_is_one_warning_naming_the_closest_setting(string key, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Zapi:" + key] = "1024",
+            ["Zapi:maxbodybytes"] = "2048",
+        }).Build();
+        var logger = new FakeLogger<IngestStartupReport>();
+
+        var options = ZapiOptionsBinding.Bind(configuration);
+        await new IngestStartupReport(Options.Create(options), TransportSecurity.Application, logger).StartAsync(CancellationToken.None);
+
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 1106);
+        Assert.Equal(expected, warning.Message);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(2048, options.MaxBodyBytes); // a known setting in any case is read, and not warned about
     }
 }
