@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.Fallback;
+using ZapiFunctions.Operations.LocalSettings;
 using ZapiFunctions.Operations.Privacy;
 
 namespace ZapiFunctions.Cli;
@@ -21,8 +22,6 @@ namespace ZapiFunctions.Cli;
 /// </summary>
 internal sealed class CliSettings : IDisposable
 {
-    private static readonly string[] DefaultSettingsFiles = ["local.settings.json", "local.settings.sample.json"];
-
     private readonly IConfiguration _configuration;
     private readonly ServiceProvider _services;
 
@@ -88,13 +87,13 @@ internal sealed class CliSettings : IDisposable
     }
 
     /// <summary>
-    /// Loads <paramref name="settingsFile"/> if given, else ./local.settings.json, else ./local.settings.sample.json
-    /// (so the tool works against the local Azurite from the repository root), else nothing; environment variables
-    /// override the file.
+    /// Loads <paramref name="settingsFile"/> if given, else local.settings.json (or local.settings.sample.json, which
+    /// points at the local Azurite) from the current directory or, as the DevHost finds them, the repository root it
+    /// is in; else nothing. Environment variables override the file. Every settings error says what was read.
     /// </summary>
     public static CliSettings Load(string? settingsFile)
     {
-        var file = settingsFile ?? DefaultSettingsFiles.FirstOrDefault(File.Exists);
+        var file = settingsFile ?? LocalRepository.SettingsFile(Directory.GetCurrentDirectory());
         var values = new List<KeyValuePair<string, string?>>();
         if (file is not null)
         {
@@ -105,7 +104,9 @@ internal sealed class CliSettings : IDisposable
             .AddInMemoryCollection(values)
             .AddEnvironmentVariables()
             .Build();
-        return new CliSettings(configuration, file is null ? "environment variables" : file + " and environment variables");
+        return new CliSettings(configuration, file is null
+            ? $"environment variables only: no {string.Join(" or ", LocalRepository.SettingsFileNames)} here or at a repository root above, and no --settings"
+            : file + " and environment variables");
     }
 
     /// <summary>
@@ -122,16 +123,17 @@ internal sealed class CliSettings : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private static void Check(List<string> problems)
+    /// <summary>One line per problem, each saying where the settings were read from (a missing file is the usual cause).</summary>
+    private void Check(List<string> problems)
     {
         if (problems.Count > 0)
         {
-            throw new UsageException(string.Join(Environment.NewLine, problems));
+            throw new UsageException(string.Join(Environment.NewLine, problems.Select(p => $"{p} (Settings read: {Source}.)")));
         }
     }
 
     /// <summary>A storage client; the setting it needs is checked when it is first made, and its problems are the usage error.</summary>
-    private static T Checked<T>(Func<T> client)
+    private T Checked<T>(Func<T> client)
     {
         try
         {

@@ -1,4 +1,5 @@
 using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Operations.LocalSettings;
 
 namespace ZapiFunctions.DevHost.Settings;
 
@@ -16,8 +17,9 @@ internal static class DevHostPaths
         }
 
         var root = RepositoryRoot();
-        var local = Path.Combine(root, "local.settings.json");
-        return File.Exists(local) ? local : Existing(Path.Combine(root, "local.settings.sample.json"));
+        return LocalRepository.SettingsFileNames.Select(name => Path.Combine(root, name)).FirstOrDefault(File.Exists) is { } found
+            ? Path.GetFullPath(found)
+            : Existing(Path.Combine(root, LocalRepository.SettingsFileNames[^1]));
     }
 
     public static string HostJson(string? configured) =>
@@ -26,20 +28,6 @@ internal static class DevHostPaths
     private static string Existing(string path) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidSettingsException($"{path} does not exist: give an existing file (--DevHost:SettingsFile, --DevHost:HostJson).");
 
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "host.json")) && File.Exists(Path.Combine(dir.FullName, "ZapiFunctions.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidSettingsException(
-            "The DevHost cannot find the repository root (host.json next to ZapiFunctions.sln); pass --DevHost:SettingsFile and --DevHost:HostJson.");
-    }
+    private static string RepositoryRoot() => LocalRepository.Root() ?? throw new InvalidSettingsException(
+        "The DevHost cannot find the repository root (host.json next to ZapiFunctions.sln); pass --DevHost:SettingsFile and --DevHost:HostJson.");
 }

@@ -21,7 +21,7 @@ public sealed class SettingsErrorTests : IDisposable
         Assert.Equal(2, code);
         Assert.Empty(output);
         Assert.Equal(
-            "error: Zapi__ErroredSendsTable ('1table') is not a table name: use 3-63 letters and digits, starting with a letter.",
+            $"error: Zapi__ErroredSendsTable ('1table') is not a table name: use 3-63 letters and digits, starting with a letter. (Settings read: {_settings} and environment variables.)",
             error.TrimEnd());
     }
 
@@ -58,7 +58,9 @@ public sealed class SettingsErrorTests : IDisposable
         var (code, _, error) = await ZapiTool.RunAsync(null, "poison", "peek", "--settings", _settings);
 
         Assert.Equal(2, code);
-        Assert.StartsWith("error: AzureWebJobsStorage is not set: set it to a storage connection string", Assert.Single(Lines(error)), StringComparison.Ordinal);
+        var line = Assert.Single(Lines(error));
+        Assert.StartsWith("error: AzureWebJobsStorage is not set: set it to a storage connection string", line, StringComparison.Ordinal);
+        Assert.EndsWith($"(Settings read: {_settings} and environment variables.)", line, StringComparison.Ordinal);
     }
 
     private void Write(Dictionary<string, string> values)
