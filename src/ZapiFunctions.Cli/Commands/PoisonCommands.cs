@@ -57,11 +57,12 @@ internal static class PoisonCommands
                 return ExitCodes.Success;
             }
 
-            TextTable.Write(console.Out, ["id", "at (UTC)", "instance", "message", "error or problem"], items.Select(i => (IReadOnlyList<string>)
+            TextTable.Write(console.Out, ["id", "at (UTC)", "instance", "message", "error or problem", "body"], items.Select(i => (IReadOnlyList<string>)
             [
                 i.Id, i.Row.DeadLetteredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 .. Callback(i.Envelope),
                 CallbackText.NonEmpty(i.Row.Error) ?? i.Problem ?? CallbackText.OrAbsent(i.Envelope is { } e ? EnvelopeFields.Text(e, "error") : null),
+                BodyPreview.Of(i.Envelope is { } envelope ? envelope.Callback.GetRawText() : i.Row.Envelope),
             ]));
             return ExitCodes.Success;
         }));

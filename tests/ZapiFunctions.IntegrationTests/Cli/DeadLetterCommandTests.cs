@@ -47,6 +47,11 @@ public sealed class DeadLetterCommandTests : AzuriteSettingsTests
         Assert.Contains(first.RowId, rows[2], StringComparison.Ordinal);
         Assert.Contains("Phone number does not exist", rows[2], StringComparison.Ordinal); // the callback's own error
         Assert.Contains("not a callback envelope", rows[4], StringComparison.Ordinal);
+
+        // Each body previewed, the phone masked: the full number only with --json.
+        Assert.Contains("{\"phone\":\"55*******4321\",\"zaapId\":\"Z\"", rows[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("5511987654321", text, StringComparison.Ordinal);
+        Assert.EndsWith("not an envelope", rows[4].TrimEnd(), StringComparison.Ordinal);
     }
 
     [Theory]
