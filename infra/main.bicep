@@ -30,6 +30,9 @@ param enqueueTimeout string = '00:00:05'
 @description('How long errored-send rows and dead letters, which hold full phone numbers, are kept after last seen (Zapi__ErroredSendsRetention, d.hh:mm:ss, 1 day to 10 years).')
 param erroredSendsRetention string = '90.00:00:00'
 
+@description('Export everything about every callback (Zapi__FullTelemetry); false: a delivered callback costs one exported item beside metrics, errored sends, refusals and failures keep everything (docs/monitoring.md).')
+param fullTelemetry bool = false
+
 @description('Keep successful sends in the deliveries queue for a consumer (Zapi__DeliveriesQueue); false: they are acknowledged and not stored.')
 param storeDeliveries bool = true
 
@@ -195,6 +198,7 @@ module functionApp 'app/function-app.bicep' = {
     enqueueTimeout: enqueueTimeout
     notifyUrl: notifyUrl
     erroredSendsRetention: erroredSendsRetention
+    fullTelemetry: fullTelemetry
     // Empty without a fallback; with one, this reference also makes the app wait for the fallback's role.
     fallbackQueueEndpoint: fallbackStorage.?outputs.queueEndpoint ?? ''
   }

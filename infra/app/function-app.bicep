@@ -48,6 +48,8 @@ param enqueueTimeout string
 param notifyUrl string
 @description('How long errored-send rows and dead letters (full phone numbers) are kept after last seen (d.hh:mm:ss).')
 param erroredSendsRetention string
+@description('Export everything about every callback (Zapi__FullTelemetry); false: the per-callback budget.')
+param fullTelemetry bool
 
 @description('Queue endpoint of the fallback storage account (ZapiFallbackStorage); empty: no fallback.')
 param fallbackQueueEndpoint string = ''
@@ -150,6 +152,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Zapi__EnqueueTimeout: enqueueTimeout
       Zapi__NotifyUrl: notifyUrl
       Zapi__ErroredSendsRetention: erroredSendsRetention
+      Zapi__FullTelemetry: string(fullTelemetry)
     }, fallbackSettings)
   }
 

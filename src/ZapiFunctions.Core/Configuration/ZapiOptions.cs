@@ -89,6 +89,14 @@ public sealed class ZapiOptions
     /// <summary>Keys of the section that no setting reads (typos), for the start-up warning; internal, never bound.</summary>
     internal List<string> Unknown { get; } = [];
 
+    /// <summary>
+    /// Exports everything about every callback: a delivered one's queue write, the worker's invocation around it and its
+    /// per-callback log line too. Off (the default), a delivered callback costs one exported item beside the
+    /// pre-aggregated metrics (its <c>zapi.ingest</c> span) and errored sends, refusals and failures keep everything
+    /// (see docs/monitoring.md, Telemetry budget).
+    /// </summary>
+    public bool FullTelemetry { get; set; }
+
     /// <summary>The allow-list parsed from <see cref="AllowedInstanceIds"/>; empty means every instance.</summary>
     public IReadOnlySet<string> AllowedInstanceIdSet() =>
         (AllowedInstanceIds ?? string.Empty)

@@ -84,6 +84,7 @@ public sealed partial class ErroredSendProcessor(
     internal static Activity? StartActivity(CallbackEnvelope envelope, Activity? invocation)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        TelemetryBudget.Keep(invocation); // everything stays for an errored send, the invocation it ran in too
         var parent = ActivityContext.TryParse(envelope.TraceParent, null, isRemote: true, out var ingest)
             ? ingest
             : invocation?.Context ?? default;

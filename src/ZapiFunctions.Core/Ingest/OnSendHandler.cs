@@ -114,6 +114,7 @@ public sealed partial class OnSendHandler
         activity?.SetTag("zapi.zaap_id", callback.ZaapId);
         activity?.SetTag("zapi.custom_id", callback.CustomId);
         activity?.SetTag("zapi.path_instance_id", callback.PathInstanceId);
+        activity?.SetTag(TelemetryBudget.ErroredTag, callback.IsError);
         if (!InstanceAllowed(callback))
         {
             return Reject("instance-not-allowed", IngestProblems.InstanceNotAllowed(requestId, callback.InstanceId is null), activity,
@@ -196,7 +197,7 @@ public sealed partial class OnSendHandler
             activity?.SetTag("zapi.fields", "incomplete");
         }
 
-        if (!callback.IsComplete && _logger.IsEnabled(LogLevel.Information))
+        if (!callback.IsComplete && _logger.IsEnabled(LogLevel.Warning))
         {
             var (id, instance, phone) = callback.Loggable();
             var missingFields = string.Join(", ", callback.MissingFields);
@@ -291,7 +292,7 @@ public sealed partial class OnSendHandler
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Callback rejected with {Status} ({Reason}): {Detail}")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string detail);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
         Message = "Callback {MessageId} from instance {InstanceId} to {Phone} is incomplete, kept as received: missing [{Missing}], odd [{Odd}] (request {RequestId})")]
     private static partial void LogIncomplete(
         ILogger logger, string requestId, string messageId, string instanceId, string phone, string missing, string odd);

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Ingest;
 
 namespace ZapiFunctions.Core.Telemetry;
 
@@ -47,6 +50,16 @@ public static class TelemetryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<LoggerFilterOptions>(DefaultLevels);
 
+        // Read here rather than from the options: the pipelines are built before the options are; a value that is not
+        // true or false is reported by the options' start-up validation, and means the budget meanwhile.
+        var full = bool.TryParse(configuration[$"{ZapiOptions.SectionName}:{nameof(ZapiOptions.FullTelemetry)}"], out var fullTelemetry) && fullTelemetry;
+        if (!full)
+        {
+            // The per-callback line of a delivered callback (Information) stays on the console, out of the export.
+            services.Configure<LoggerFilterOptions>(options => options.Rules.Add(
+                new LoggerFilterRule(typeof(OpenTelemetryLoggerProvider).FullName, typeof(OnSendHandler).FullName, LogLevel.Warning, null)));
+        }
+
         var connectionString = configuration[ConnectionStringSetting];
         var exportsToAzure = !string.IsNullOrWhiteSpace(connectionString);
         // Logging always: a log record costs the provider nothing while no processor exports it.
@@ -59,6 +72,12 @@ public static class TelemetryServiceCollectionExtensions
         telemetry
             .WithTracing(tracing =>
             {
+                if (!full)
+                {
+                    // First, so that it runs before the exporter's processor.
+                    tracing.AddProcessor(new TelemetryBudget());
+                }
+
                 tracing.AddSource(ZapiTelemetry.Name).AddHttpClientInstrumentation();
                 if (serverSpans)
                 {

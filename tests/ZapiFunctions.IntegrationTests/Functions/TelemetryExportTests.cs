@@ -15,6 +15,7 @@ using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Xunit.Abstractions;
 using ZapiFunctions.Core.Configuration;
 using ZapiFunctions.Core.ErroredSends;
 using ZapiFunctions.Testing;
@@ -27,7 +28,7 @@ namespace ZapiFunctions.IntegrationTests.Functions;
 /// (<see cref="FunctionsTelemetryRun"/>) is shared; each test asserts one property of what was posted.
 /// </summary>
 [Collection(TelemetryExportRunsAlone.Name)]
-public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixture<FunctionsTelemetryRun>
+public sealed class TelemetryExportTests(FunctionsTelemetryRun run, ITestOutputHelper output) : IClassFixture<FunctionsTelemetryRun>
 {
     [Fact]
     public void The_start_up_warning_of_an_empty_allow_list_is_exported_as_a_warning_log() =>
@@ -73,7 +74,38 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run) : IClassFixt
     }
 
     [Fact]
+    public void A_delivered_callback_exports_one_item_its_zapi_ingest_span_and_an_errored_or_failed_one_keeps_its_detail()
+    {
+        var delivered = Assert.Single(run.Calls, c => c.Kind == "delivered" && c.Status == HttpStatusCode.OK);
+        var errored = Assert.Single(run.Calls, c => c.Kind == "errored");
+        var failed = Assert.Single(run.Calls, c => c.Status == HttpStatusCode.ServiceUnavailable);
+
+        var only = Assert.Single(Operation(delivered));
+        Assert.Equal("zapi.ingest", only.Data("name"));
+        Assert.NotNull(only.Property("zapi.message_id"));
+        Assert.NotNull(only.Property("zapi.instance_id"));
+
+        // The errored callback: its ingest span, its queue write and the worker's invocation around them (and its
+        // processing, in the same trace); the 503: the same, the failed write included.
+        Assert.Contains(Operation(errored), i => i.BaseType == "RemoteDependencyData" && i.Data("name") != "zapi.ingest");
+        Assert.True(Operation(errored).Count() >= 3, string.Join('\n', Operation(errored)));
+        Assert.Contains(Operation(failed), i => i.BaseType == "RemoteDependencyData" && i.Data("success") == "false" && i.Data("name") != "zapi.ingest");
+
+        // The figures bench/README.md quotes (Telemetry budget): items and bytes of their JSON, as posted before gzip.
+        foreach (var (name, call) in new[] { ("delivered", delivered), ("errored", errored), ("503", failed) })
+        {
+            var items = Operation(call).ToList();
+            output.WriteLine(FormattableString.Invariant(
+                $"telemetry budget {name}: items={items.Count} bytes={items.Sum(i => System.Text.Encoding.UTF8.GetByteCount(i.Json.GetRawText()))} kinds={string.Join(',', items.Select(i => i.BaseType).Order(StringComparer.Ordinal))}"));
+        }
+    }
+
+    [Fact]
     public void No_full_phone_number_is_exported_anywhere() => ExportedTelemetry.AssertNoFullPhoneNumber(run.Items, run.Raw);
+
+    /// <summary>What was exported in the operation (trace) of <paramref name="call"/>, metrics aside.</summary>
+    private IEnumerable<TelemetryEnvelope> Operation(IngestCall call) =>
+        run.Items.Where(i => i.OperationId == call.HostTraceId && i.BaseType != "MetricData");
 }
 
 /// <summary>
@@ -203,7 +235,7 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
         request.Headers.Add(HostTraceParentHeader, $"00-{hostTraceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         using var response = await client.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);
-        _calls.Add(new IngestCall(hostTraceId.ToHexString(), response.Headers.GetValues(InvocationSpanIdHeader).Single(), response.StatusCode));
+        _calls.Add(new IngestCall(hostTraceId.ToHexString(), response.Headers.GetValues(InvocationSpanIdHeader).Single(), response.StatusCode, sample.StartsWith("errors/", StringComparison.Ordinal) ? "errored" : "delivered"));
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<Accepted>())!.RequestId : string.Empty;
     }
 
@@ -211,4 +243,4 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
 }
 
 /// <summary>One callback posted: the trace id of the host's request, the worker invocation's span id, the answer.</summary>
-public sealed record IngestCall(string HostTraceId, string InvocationSpanId, HttpStatusCode Status);
+public sealed record IngestCall(string HostTraceId, string InvocationSpanId, HttpStatusCode Status, string Kind);

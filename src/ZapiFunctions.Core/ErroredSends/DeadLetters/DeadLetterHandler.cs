@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,7 @@ public sealed partial class DeadLetterHandler
     public async Task<DeadLetterEntity> HandleAsync(
         string poisonMessageId, BinaryData body, DateTimeOffset? insertedOn, CancellationToken cancellationToken)
     {
+        TelemetryBudget.Keep(Activity.Current); // a dead letter is never routine: its invocation is exported
         var row = await _store.WriteAsync(_sourceQueue, poisonMessageId, body, insertedOn ?? _time.GetUtcNow(), cancellationToken);
         var readable = row.MessageId.Length > 0;
         _deadLetters.Add(1, new(ZapiTelemetry.QueueTag, _sourceQueue), new("readable", readable));
