@@ -44,6 +44,8 @@ internal static class BenchCommands
                 return await Servers.RunBareAsync(options);
             case "serve-ceiling":
                 return await Servers.RunCeilingAsync(options);
+            case "serve-ingestion":
+                return await Servers.RunIngestionAsync(options);
             case "startup-steps":
                 return await StartupBench.RunStepsAsync(options);
             default:

@@ -55,6 +55,11 @@ internal static class IngestBench
                 Console.WriteLine($"{variant} / ceiling: throughput {F(m.Rps / ceiling.Rps, 3)} (goal >= 0.95), p50 {F(m.P50 / ceiling.P50, 2)}x, p99 {F(m.P99 / ceiling.P99, 2)}x (goal <= 1.2x)");
             }
 
+            if (medians.TryGetValue("devhost", out var off) && medians.TryGetValue("devhost-export", out var on))
+            {
+                Console.WriteLine($"devhost-export / devhost: throughput {F(on.Rps / off.Rps, 3)} (goal >= 0.95: export costs no throughput), p99 {F(on.P99 / off.P99, 2)}x");
+            }
+
             if (medians.TryGetValue("bare", out var bare))
             {
                 Console.WriteLine($"ceiling / bare: throughput {F(ceiling.Rps / bare.Rps, 3)}");
@@ -80,11 +85,27 @@ internal static class IngestBench
         var port = LoopbackPort.Free();
         var urls = $"http://127.0.0.1:{port}";
         var environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString };
+        var ingestionUrl = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        await using var ingestion = variant == "devhost-export"
+            ? ChildProcess.Start(ChildProcess.SelfDll, ["serve-ingestion", "--urls", ingestionUrl], new Dictionary<string, string>(), "ingestion")
+            : null;
+        if (ingestion is not null)
+        {
+            // Export on, to a local stand-in for Application Insights: what the DevHost pays for exporting.
+            environment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint={ingestionUrl}/";
+            environment["AzureMonitorExporter__EnableLiveMetrics"] = "false";
+            environment["AzureMonitorExporter__DisableOfflineStorage"] = "true";
+            environment["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true";
+            environment["APPLICATIONINSIGHTS_SDKSTATS_DISABLED"] = "true";
+            await ingestion.WaitUntilUpAsync(new Uri(ingestionUrl + "/healthz"), TimeSpan.FromSeconds(60));
+        }
+
         await using var server = variant switch
         {
             "bare" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-bare", "--urls", urls], environment, variant),
             "ceiling" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString], environment, variant),
             "devhost" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], environment, variant),
+            "devhost-export" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], environment, variant),
 
             // Before/after: another build of the DevHost (--baseline path/to/ZapiFunctions.DevHost.dll), e.g. of an earlier commit.
             "devhost-baseline" => ChildProcess.Start(

@@ -39,6 +39,33 @@ internal static class Servers
         return 0;
     }
 
+    /// <summary>
+    /// A stand-in for Application Insights' ingestion endpoint: accepts every batch the Azure Monitor exporter posts
+    /// (gzip'd JSON lines) and answers as the service does, counting items; nothing is kept.
+    /// </summary>
+    public static async Task<int> RunIngestionAsync(Options options)
+    {
+        var app = Build(options);
+        app.MapPost("/v2.1/track", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            var items = CountItems(body.ToArray(), context.Request.Headers.ContentEncoding.ToString());
+            return Results.Json(new { itemsReceived = items, itemsAccepted = items, errors = Array.Empty<object>() });
+        });
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static int CountItems(byte[] body, string encoding)
+    {
+        using var input = encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase)
+            ? (Stream)new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress)
+            : new MemoryStream(body);
+        using var reader = new StreamReader(input);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+    }
+
     private static WebApplication Build(Options options)
     {
         var builder = WebApplication.CreateSlimBuilder();

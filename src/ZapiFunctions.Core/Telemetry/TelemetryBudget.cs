@@ -8,8 +8,8 @@ namespace ZapiFunctions.Core.Telemetry;
 /// was stored, or acknowledged with the deliveries queue off, exports its <c>zapi.ingest</c> span, which carries
 /// messageId, zaapId, customId and instance (so the workbook's lookup and "what happened to message X?" still find
 /// it), and nothing else beside the pre-aggregated metrics: not its queue write, not the worker's invocation around it.
-/// Everything stays for errored sends, refusals, 503s and whatever failed. Outside a callback (timers), only what
-/// failed is exported. Spans are left out by clearing their <c>Recorded</c> flag as they end, before the exporter's
+/// Everything stays for errored sends, refusals, 503s and whatever failed; a request (a server span: the DevHost's,
+/// with no Functions host in front) always stays. Outside a callback (timers), only what failed is exported. Spans are left out by clearing their <c>Recorded</c> flag as they end, before the exporter's
 /// processor, which skips unrecorded spans; the per-callback log line is left out by a filter on the export's logger
 /// provider (see <see cref="TelemetryServiceCollectionExtensions.AddZapiTelemetry"/>).
 /// </summary>
@@ -38,7 +38,9 @@ internal sealed class TelemetryBudget : BaseProcessor<Activity>
             return;
         }
 
-        if (data.Status == ActivityStatusCode.Error || data.GetCustomProperty(KeepProperty) is true)
+        // A server span is a request, what the alerts and the workbook count: the DevHost's, with no host in front
+        // (under Functions the worker records none, the host's request being the one).
+        if (data.Kind == ActivityKind.Server || data.Status == ActivityStatusCode.Error || data.GetCustomProperty(KeepProperty) is true)
         {
             return;
         }

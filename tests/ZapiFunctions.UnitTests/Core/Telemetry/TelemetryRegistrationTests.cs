@@ -22,11 +22,23 @@ public sealed class TelemetryRegistrationTests
         using var services = Build([]);
         var loggers = services.GetRequiredService<ILoggerFactory>();
 
-        Assert.True(loggers.CreateLogger("ZapiFunctions.Core.Ingest.OnSendHandler").IsEnabled(LogLevel.Information));
-        Assert.False(loggers.CreateLogger("ZapiFunctions.Core.Ingest.OnSendHandler").IsEnabled(LogLevel.Debug));
+        Assert.True(loggers.CreateLogger("ZapiFunctions.Core.ErroredSends.ErroredSendProcessor").IsEnabled(LogLevel.Information));
+        Assert.False(loggers.CreateLogger("ZapiFunctions.Core.ErroredSends.ErroredSendProcessor").IsEnabled(LogLevel.Debug));
+
+        // The telemetry budget: the ingest handler's per-callback line is not exported, its warnings are.
+        Assert.False(loggers.CreateLogger("ZapiFunctions.Core.Ingest.OnSendHandler").IsEnabled(LogLevel.Information));
+        Assert.True(loggers.CreateLogger("ZapiFunctions.Core.Ingest.OnSendHandler").IsEnabled(LogLevel.Warning));
         Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information));
         Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Warning));
         Assert.False(loggers.CreateLogger("System.Net.Http.HttpClient.ZapiNotify.LogicalHandler").IsEnabled(LogLevel.Information));
+    }
+
+    [Fact]
+    public void With_full_telemetry_the_per_callback_line_is_exported_too()
+    {
+        using var services = Build(new() { ["Zapi:FullTelemetry"] = "true" });
+
+        Assert.True(services.GetRequiredService<ILoggerFactory>().CreateLogger("ZapiFunctions.Core.Ingest.OnSendHandler").IsEnabled(LogLevel.Information));
     }
 
     [Fact]
