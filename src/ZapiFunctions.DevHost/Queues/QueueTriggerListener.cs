@@ -6,10 +6,11 @@ namespace ZapiFunctions.DevHost.Queues;
 
 /// <summary>
 /// A local stand-in for the Functions queue trigger, following host.json: receive up to <c>batchSize</c> messages,
-/// run them concurrently, delete on success; on failure make the message visible again after
-/// <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> tries move it to <c>&lt;queue&gt;-poison</c>. An empty
-/// queue (or unreachable storage) doubles the polling delay up to <c>maxPollingInterval</c>.
-/// Not emulated: <c>newBatchThreshold</c> (each batch finishes before the next is fetched) and lease renewal.
+/// run them concurrently, and, as the runtime does, fetch the next batch as soon as the messages still running are down
+/// to <c>newBatchThreshold</c> (so up to <c>batchSize + newBatchThreshold</c> run at once); delete on success; on
+/// failure make the message visible again after <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c> tries move it
+/// to <c>&lt;queue&gt;-poison</c>. An empty queue (or unreachable storage) doubles the polling delay up to
+/// <c>maxPollingInterval</c>. Not emulated: lease renewal (a received message stays invisible for 5 minutes).
 /// </summary>
 internal sealed partial class QueueTriggerListener(
     QueueServiceClient service,
@@ -35,54 +36,77 @@ internal sealed partial class QueueTriggerListener(
         await TryCreateQueueAsync(stoppingToken);
         var delay = MinimumPollingInterval;
         var reachable = true;
-        while (!stoppingToken.IsCancellationRequested)
+        var running = new HashSet<Task>();
+        try
         {
-            QueueMessage[] batch;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                batch = (await _queue.ReceiveMessagesAsync(settings.BatchSize, ProcessingLease, stoppingToken)).Value;
-                if (!reachable)
+                // The runtime fetches the next batch once the messages still running are down to newBatchThreshold.
+                running.RemoveWhere(task => task.IsCompleted);
+                while (running.Count > settings.NewBatchThreshold)
                 {
-                    LogPollRecovered(logger, queueName);
-                    reachable = true;
+                    running.Remove(await Task.WhenAny(running));
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+
+                QueueMessage[] batch;
+                try
+                {
+                    batch = (await _queue.ReceiveMessagesAsync(settings.BatchSize, ProcessingLease, stoppingToken)).Value;
+                    if (!reachable)
+                    {
+                        LogPollRecovered(logger, queueName);
+                        reachable = true;
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
 #pragma warning disable CA1031 // Storage may be down or the queue not created yet: back off and poll again.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                // Once per outage, not once per poll: the back-off polls again every few seconds.
-                if (reachable)
                 {
-                    LogPollFailed(logger, queueName, StorageFailure.Describe(ex));
-                    reachable = false;
+                    // Once per outage, not once per poll: the back-off polls again every few seconds.
+                    if (reachable)
+                    {
+                        LogPollFailed(logger, queueName, StorageFailure.Describe(ex));
+                        reachable = false;
+                    }
+
+                    batch = [];
+                    await TryCreateQueueAsync(stoppingToken);
                 }
 
-                batch = [];
-                await TryCreateQueueAsync(stoppingToken);
-            }
+                if (batch.Length > 0)
+                {
+                    delay = MinimumPollingInterval;
+                    running.UnionWith(batch.Select(message => ProcessAsync(message, stoppingToken)));
+                    continue;
+                }
 
-            if (batch.Length > 0)
-            {
-                delay = MinimumPollingInterval;
-                await Task.WhenAll(batch.Select(message => ProcessAsync(message, stoppingToken)));
-                continue;
-            }
+                // Nothing new: poll again after the back-off, or as soon as a running message is done.
+                var wait = Task.Delay(delay, stoppingToken);
+                if (await Task.WhenAny(running.Append(wait)) != wait)
+                {
+                    continue;
+                }
 
-            try
-            {
-                await Task.Delay(delay, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+                try
+                {
+                    await wait;
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+            }
+        }
+        finally
+        {
+            // What was received finishes (or sees the stop) before the listener does: settled, or left to its lease.
+            await Task.WhenAll(running);
         }
     }
 
