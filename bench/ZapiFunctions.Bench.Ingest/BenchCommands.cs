@@ -14,8 +14,9 @@ internal static class BenchCommands
                     (OTEL_SDK_DISABLED=true), devhost-lean (both), devhost-baseline (--baseline <other DevHost dll>).
           load      --url http://127.0.0.1:7071/api/zapi/on-send [--seconds 15] [--warmup 5] [--connections 64]
                     the same load generator against a server you started yourself (e.g. to profile it).
-          errored   [--rounds 3] [--messages 3000] [--batches 8,16,32]
-                    ErroredSendProcessor driven by the DevHost's QueueTriggerListener vs plain AddEntityAsync loops.
+          errored   [--rounds 3] [--messages 2000] [--batch 16] [--threshold 8] [--instances 1,4]
+                    ErroredSendProcessor driven by the DevHost's QueueTriggerListener beside its storage ceiling
+                    (receive a batch, insert, delete at batchSize + newBatchThreshold), for 1 and several instances.
           startup   [--runs 5]
                     DevHost process start to first 200 on /api/healthz/live (Azurite up), and the app's own start-up
                     steps timed in-process (options validation, queue and table creation), each in a fresh process.

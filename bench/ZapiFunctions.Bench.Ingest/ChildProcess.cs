@@ -127,20 +127,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>CPU time (user + system) the process used so far, from /proc/&lt;pid&gt;/stat (clock ticks of 10 ms).</summary>
-    public TimeSpan CpuTime()
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromMilliseconds(ticks * 10);
-        }
-        catch (IOException)
-        {
-            return TimeSpan.Zero;
-        }
-    }
+    public TimeSpan CpuTime() => Stats.CpuTime(_process.Id);
 
     public string Tail()
     {

@@ -27,6 +27,9 @@ public sealed class Azurite : IAsyncDisposable
 
     public int TablePort { get; private set; }
 
+    /// <summary>The emulator's process id while it runs (e.g. to read its CPU time in a benchmark).</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>What the emulator printed (kept to explain a failed start).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
 
