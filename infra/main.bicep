@@ -33,6 +33,9 @@ param erroredSendsRetention string = '90.00:00:00'
 @description('Export everything about every callback (Zapi__FullTelemetry); false: a delivered callback costs one exported item beside metrics, errored sends, refusals and failures keep everything (docs/monitoring.md).')
 param fullTelemetry bool = false
 
+@description('Share of the worker\'s traces exported, 0 to 1 (Zapi__TraceSamplingRatio), kept or dropped whole by trace id; metrics are never sampled. 1.0 keeps every trace: a sampled-out callback, errored or not, has none to look up (docs/monitoring.md).')
+param traceSamplingRatio string = '1.0'
+
 @description('Keep successful sends in the deliveries queue for a consumer (Zapi__DeliveriesQueue); false: they are acknowledged and not stored.')
 param storeDeliveries bool = true
 
@@ -199,6 +202,7 @@ module functionApp 'app/function-app.bicep' = {
     notifyUrl: notifyUrl
     erroredSendsRetention: erroredSendsRetention
     fullTelemetry: fullTelemetry
+    traceSamplingRatio: traceSamplingRatio
     // Empty without a fallback; with one, this reference also makes the app wait for the fallback's role.
     fallbackQueueEndpoint: fallbackStorage.?outputs.queueEndpoint ?? ''
   }

@@ -50,6 +50,8 @@ param notifyUrl string
 param erroredSendsRetention string
 @description('Export everything about every callback (Zapi__FullTelemetry); false: the per-callback budget.')
 param fullTelemetry bool
+@description('Share of the worker\'s traces exported, 0 to 1, whole traces by trace id (Zapi__TraceSamplingRatio).')
+param traceSamplingRatio string
 
 @description('Queue endpoint of the fallback storage account (ZapiFallbackStorage); empty: no fallback.')
 param fallbackQueueEndpoint string = ''
@@ -137,8 +139,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // src/ZapiFunctions.Core/Telemetry (AddZapiTelemetry).
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-      // Keep every trace in the host's exporter too (its default may rate-limit): one request record per callback.
-      // The worker sets its sampler in code (SamplingRatio 1.0), which takes precedence over these there.
+      // Keep every trace in the host's exporter (its default may rate-limit): one request record per callback, which
+      // the alerts count. The worker's sampler is set in code from Zapi__TraceSamplingRatio, which takes precedence
+      // over these there.
       OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage'
       OTEL_TRACES_SAMPLER_ARG: '1.0'
       Zapi__DeliveriesQueue: deliveriesQueueName
@@ -153,6 +156,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Zapi__NotifyUrl: notifyUrl
       Zapi__ErroredSendsRetention: erroredSendsRetention
       Zapi__FullTelemetry: string(fullTelemetry)
+      Zapi__TraceSamplingRatio: traceSamplingRatio
     }, fallbackSettings)
   }
 

@@ -97,6 +97,7 @@ public sealed class SettingsContractTests(CompiledInfra infra) : IClassFixture<C
     {
         null => string.Empty,
         bool b => b ? "true" : "false",
+        double d => d.ToString("0.0###", CultureInfo.InvariantCulture), // a ratio, written with its point ("1.0")
         TimeSpan t when t < TimeSpan.Zero => "-1", // "never" (queue time-to-live), as the settings write it
         TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

@@ -97,6 +97,16 @@ public sealed class ZapiOptions
     /// </summary>
     public bool FullTelemetry { get; set; }
 
+    /// <summary>
+    /// Share of traces exported, 0 to 1, decided per trace id so that a trace is kept or dropped whole: a callback's
+    /// ingest, queue write, processing and notification go together, and the logs written under them (the exporter's
+    /// trace-based log sampling). The pre-aggregated metrics are never sampled, so counts and alerts on them stay exact.
+    /// The default is 1.0 because a sampled-out callback has no trace left for "what happened to message X?", and
+    /// errored sends are sampled like the rest (the decision is taken when a trace starts, before anything fails).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TraceSamplingRatio { get; set; } = 1.0;
+
     /// <summary>The allow-list parsed from <see cref="AllowedInstanceIds"/>; empty means every instance.</summary>
     public IReadOnlySet<string> AllowedInstanceIdSet() =>
         (AllowedInstanceIds ?? string.Empty)

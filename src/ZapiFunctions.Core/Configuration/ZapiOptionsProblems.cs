@@ -76,6 +76,7 @@ public sealed class ZapiOptionsProblems(IConfiguration configuration) : IValidat
     private static string Kind(PropertyInfo property) => property.PropertyType switch
     {
         var t when t == typeof(int) => "a whole number",
+        var t when t == typeof(double) => "a number",
         var t when t == typeof(bool) => "true or false",
         var t when t == typeof(TimeSpan) && property.GetValue(Defaults) is TimeSpan { TotalDays: >= 1 } days =>
             string.Create(CultureInfo.InvariantCulture, $"a duration (d.hh:mm:ss, such as {days:c})"),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,8 +52,12 @@ public static class TelemetryServiceCollectionExtensions
         services.Configure<LoggerFilterOptions>(DefaultLevels);
 
         // Read here rather than from the options: the pipelines are built before the options are; a value that is not
-        // true or false is reported by the options' start-up validation, and means the budget meanwhile.
+        // valid is reported by the options' start-up validation, and means the default meanwhile (the budget, every trace).
         var full = bool.TryParse(configuration[$"{ZapiOptions.SectionName}:{nameof(ZapiOptions.FullTelemetry)}"], out var fullTelemetry) && fullTelemetry;
+        var ratio = double.TryParse(configuration[$"{ZapiOptions.SectionName}:{nameof(ZapiOptions.TraceSamplingRatio)}"], NumberStyles.Float, CultureInfo.InvariantCulture, out var traceSamplingRatio)
+            && traceSamplingRatio is >= 0 and <= 1
+                ? traceSamplingRatio
+                : 1.0;
         if (!full)
         {
             // The per-callback line of a delivered callback (Information) stays on the console, out of the export.
@@ -98,10 +103,11 @@ public static class TelemetryServiceCollectionExtensions
                 options.ConnectionString = connectionString;
                 options.Credential = authentication.Credential();
 
-                // Keep every trace: one ingest request, its queue write and its processing are one trace per
-                // callback, and a sampled-out callback would leave an alert or an investigation without its trace.
-                // The exporter otherwise may rate-limit (TracesPerSecond wins over SamplingRatio when set).
-                options.SamplingRatio = 1.0F;
+                // Zapi__TraceSamplingRatio, 1.0 unless lowered: the exporter's sampler decides by trace id, so a
+                // callback's ingest, queue write and processing are kept or dropped together. Set after the section is
+                // bound, so that setting alone decides; and no rate limit, which would drop traces by arrival, whatever
+                // the ratio (TracesPerSecond wins over SamplingRatio when set).
+                options.SamplingRatio = (float)ratio;
                 options.TracesPerSecond = null;
             });
         }

@@ -108,6 +108,25 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run, ITestOutputH
         run.Items.Where(i => i.OperationId == call.HostTraceId && i.BaseType != "MetricData");
 }
 
+/// <summary>What the Functions app exports with <c>Zapi__TraceSamplingRatio=0</c>, the same run otherwise.</summary>
+[Collection(TelemetryExportRunsAlone.Name)]
+public sealed class SampledOutTelemetryExportTests(SampledOutTelemetryRun run) : IClassFixture<SampledOutTelemetryRun>
+{
+    [Fact]
+    public void With_a_ratio_of_zero_no_span_nor_log_of_a_callback_is_exported_and_the_metrics_and_start_up_logs_still_are()
+    {
+        Assert.DoesNotContain(run.Items, i => i.BaseType is "RequestData" or "RemoteDependencyData");
+
+        // The exporter's trace-based log sampling (EnableTraceBasedLogsSampler, on by default) drops the logs written
+        // under a sampled-out trace too: the errored send's warning and the 503's exceptions, exported in the full run.
+        Assert.DoesNotContain(run.Items, i => i.BaseType != "MetricData" && !string.IsNullOrEmpty(i.OperationId));
+        ExportedTelemetry.AssertStartUpWarningOfAnEmptyAllowList(run.Items);
+
+        ExportedTelemetry.AssertAppMetrics(run.Items);
+        ExportedTelemetry.AssertMetric(run.Items, "zapi.callbacks.received", ("outcome", "enqueued"), ("reason", "errored"));
+    }
+}
+
 /// <summary>
 /// One run of the Functions app's own service configuration: start-up, two accepted callbacks (one errored, processed
 /// and notified), one callback answered 503 with storage down, then every provider force-flushed.
@@ -117,7 +136,7 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run, ITestOutputH
 /// sends with the invocation), started the same way around <see cref="OnSendFunction"/>, with a trace context of the
 /// test's own standing in for the host's, and around <see cref="ErroredSendFunction"/>.
 /// </summary>
-public sealed class FunctionsTelemetryRun : IAsyncLifetime
+public class FunctionsTelemetryRun : IAsyncLifetime
 {
     // Stands in for the trace context the host sends with each invocation (over gRPC, not on the HTTP request).
     private const string HostTraceParentHeader = "X-Test-Host-TraceParent";
@@ -164,7 +183,7 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
 
             // Read when the worker's gRPC services are constructed (resolving the hosted services); never connected to.
             ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9",
-        });
+        }.Concat(Settings));
         using var host = ZapiFunctionsApp.Configure(builder).Build();
         Assert.Empty(StartupProblems.Find(host.Services));
 
@@ -209,12 +228,7 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
         Assert.True(host.Services.GetRequiredService<TracerProvider>().ForceFlush());
         Assert.True(host.Services.GetRequiredService<MeterProvider>().ForceFlush());
         Assert.True(host.Services.GetRequiredService<LoggerProvider>().ForceFlush());
-        Items = await fake.WaitForAsync(
-            items => items.Any(i => i.Data("name") == "zapi.errored_send")
-                && ExportedTelemetry.IngestSpans(items).Count() == 3
-                && items.Any(i => i.MetricNames.Contains("zapi.errored_sends")),
-            Deadline,
-            "the requests, the processing and the metrics");
+        Items = await fake.WaitForAsync(Exported, Deadline, "the requests, the processing and the metrics");
         Raw = fake.Raw;
 
         foreach (var service in Enumerable.Reverse(started))
@@ -224,6 +238,15 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Settings of the run's own, beside (or over) the common ones.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    /// <summary>Whether everything the run waits for has been exported.</summary>
+    protected virtual bool Exported(IReadOnlyList<TelemetryEnvelope> items) =>
+        items.Any(i => i.Data("name") == "zapi.errored_send")
+        && ExportedTelemetry.IngestSpans(items).Count() == 3
+        && items.Any(i => i.MetricNames.Contains("zapi.errored_sends"));
 
     private async Task<string> PostAsync(HttpClient client, string sample, HttpStatusCode expected)
     {
@@ -240,6 +263,19 @@ public sealed class FunctionsTelemetryRun : IAsyncLifetime
     }
 
     private sealed record Accepted(string Status, string RequestId);
+}
+
+/// <summary>
+/// The same run with <c>Zapi__TraceSamplingRatio=0</c>: every trace sampled out. It waits for the metrics and the
+/// start-up warning, which the providers flush after the traces.
+/// </summary>
+public sealed class SampledOutTelemetryRun : FunctionsTelemetryRun
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Zapi:TraceSamplingRatio", "0")];
+
+    protected override bool Exported(IReadOnlyList<TelemetryEnvelope> items) =>
+        items.Any(i => i.MetricNames.Contains("zapi.errored_sends"))
+        && items.Any(i => i.BaseType == "MessageData" && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal));
 }
 
 /// <summary>One callback posted: the trace id of the host's request, the worker invocation's span id, the answer.</summary>

@@ -25,6 +25,7 @@ public sealed class OptionsTests
         Assert.Empty(options.AllowedInstanceIdSet());
         Assert.Equal("ZapiErroredSends", options.ErroredSendsTable);
         Assert.Null(options.NotifyUrl);
+        Assert.Equal(1.0, options.TraceSamplingRatio);
     }
 
     [Theory]
@@ -54,12 +55,14 @@ public sealed class OptionsTests
             ["Zapi:AllowedInstanceIds"] = " a , b ,,",
             ["Zapi:MaxBodyBytes"] = "1024",
             ["Zapi:EnqueueTimeout"] = "00:00:02",
+            ["Zapi:TraceSamplingRatio"] = "0.25",
         });
 
         Assert.Equal("ok-queue", options.DeliveriesQueue);
         Assert.Equal(["a", "b"], options.AllowedInstanceIdSet().Order());
         Assert.Equal(1024, options.MaxBodyBytes);
         Assert.Equal(TimeSpan.FromSeconds(2), options.EnqueueTimeout);
+        Assert.Equal(0.25, options.TraceSamplingRatio);
     }
 
     [Theory]
@@ -68,6 +71,7 @@ public sealed class OptionsTests
     [InlineData("Zapi:ErroredSendsTable", "1table", "Zapi__ErroredSendsTable ('1table') is not a table name")]
     [InlineData("Zapi:MaxBodyBytes", "10", "Zapi__MaxBodyBytes ('10') is out of range: use a whole number from 256 to 48000.")]
     [InlineData("Zapi:EnqueueTimeout", "00:05:00", "Zapi__EnqueueTimeout ('00:05:00') is out of range: use a duration (hh:mm:ss, such as 00:00:05) from 00:00:00.100 to 00:01:00.")]
+    [InlineData("Zapi:TraceSamplingRatio", "2", "Zapi__TraceSamplingRatio ('2') is out of range: use a number from 0 to 1.")]
     public void Invalid_settings_fail_naming_the_setting(string key, string value, string named)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [key] = value }));

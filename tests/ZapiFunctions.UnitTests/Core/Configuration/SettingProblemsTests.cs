@@ -14,6 +14,11 @@ public sealed class SettingProblemsTests
     [InlineData("MaxBodyBytes", "-5", "Zapi__MaxBodyBytes ('-5') is out of range: use a whole number from 256 to 48000.")]
     [InlineData("MaxBodyBytes", "abc", "Zapi__MaxBodyBytes ('abc') is not a whole number: use one from 256 to 48000.")]
     [InlineData("MaxBodyBytes", "1e3", "Zapi__MaxBodyBytes ('1e3') is not a whole number: use one from 256 to 48000.")]
+    [InlineData("TraceSamplingRatio", "1.5", "Zapi__TraceSamplingRatio ('1.5') is out of range: use a number from 0 to 1.")]
+    [InlineData("TraceSamplingRatio", "-0.1", "Zapi__TraceSamplingRatio ('-0.1') is out of range: use a number from 0 to 1.")]
+    [InlineData("TraceSamplingRatio", "NaN", "Zapi__TraceSamplingRatio ('NaN') is out of range: use a number from 0 to 1.")]
+    [InlineData("TraceSamplingRatio", "half", "Zapi__TraceSamplingRatio ('half') is not a number: use one from 0 to 1.")]
+    [InlineData("TraceSamplingRatio", "0,5", "Zapi__TraceSamplingRatio ('0,5') is not a number: use one from 0 to 1.")]
     [InlineData("EnqueueTimeout", "5s", "Zapi__EnqueueTimeout ('5s') is not a duration (hh:mm:ss, such as 00:00:05): use one from 00:00:00.100 to 00:01:00.")]
     [InlineData("ErroredSendsQueue", "", "Zapi__ErroredSendsQueue is empty: use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]
     [InlineData("NotifyUrl", "http://hooks.example.test", "Zapi__NotifyUrl ('http://hooks.example.test') is not an https:// URL: use an absolute https:// URL (http:// only for a loopback address, for testing), or leave it empty to turn notifications off.")]
@@ -67,6 +72,7 @@ public sealed class SettingProblemsTests
     [InlineData("MaxBodyBytes")]
     [InlineData("EnqueueTimeout")]
     [InlineData("DeliveriesTimeToLive")]
+    [InlineData("TraceSamplingRatio")]
     public void An_empty_value_means_not_set(string property)
     {
         var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Storage, ["Zapi:" + property] = string.Empty };

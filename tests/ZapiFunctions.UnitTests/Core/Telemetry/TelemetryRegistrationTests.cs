@@ -106,6 +106,50 @@ public sealed class TelemetryRegistrationTests
     }
 
     [Theory]
+    [InlineData("0.25", 0.25F)]
+    [InlineData("0", 0F)]
+    [InlineData(null, 1.0F)]
+    [InlineData("", 1.0F)]
+    [InlineData("abc", 1.0F)]
+    [InlineData("1.5", 1.0F)]
+    [InlineData("0,5", 1.0F)]
+    [InlineData("NaN", 1.0F)]
+    public void The_trace_sampling_ratio_is_the_setting_or_every_trace_when_it_is_not_valid(string? value, float ratio)
+    {
+        using var services = Build(new()
+        {
+            [TelemetryServiceCollectionExtensions.ConnectionStringSetting] = ConnectionString,
+            ["AzureMonitorExporter:EnableLiveMetrics"] = "false",
+            ["AzureMonitorExporter:DisableOfflineStorage"] = "true",
+            ["Zapi:TraceSamplingRatio"] = value,
+        });
+
+        var options = services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
+
+        Assert.Equal(ratio, options.SamplingRatio);
+        Assert.Null(options.TracesPerSecond);
+    }
+
+    [Fact]
+    public void With_a_ratio_of_zero_no_trace_is_recorded()
+    {
+        using var services = Build(new()
+        {
+            [TelemetryServiceCollectionExtensions.ConnectionStringSetting] = ConnectionString,
+            ["AzureMonitorExporter:EnableLiveMetrics"] = "false",
+            ["AzureMonitorExporter:DisableOfflineStorage"] = "true",
+            ["Zapi:TraceSamplingRatio"] = "0",
+        });
+        services.GetRequiredService<TracerProvider>();
+
+        using var activity = ZapiTelemetry.Source.StartActivity("zapi.test");
+
+        // Still started, so the trace context reaches the queue message; only not recorded, so never exported.
+        Assert.NotNull(activity);
+        Assert.False(activity.Recorded);
+    }
+
+    [Theory]
     [InlineData("ClientId=4e2c1d6a-0000-0000-0000-000000000001;Authorization=AAD", typeof(ManagedIdentityCredential))]
     [InlineData("Authorization=AAD", typeof(DefaultAzureCredential))]
     public void Entra_authentication_uses_the_apps_identity_or_the_signed_in_developer(string authentication, Type credential)
