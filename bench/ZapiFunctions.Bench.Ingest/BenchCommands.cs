@@ -7,16 +7,20 @@ internal static class BenchCommands
 {
     public const string Usage = """
         usage: ZapiFunctions.Bench.Ingest <command> [--option value ...]
-          ingest    [--rounds 3] [--seconds 15] [--warmup 5] [--connections 64] [--variants bare,ceiling,devhost]
+          ingest    [--rounds 3] [--seconds 15] [--warmup 25] [--connections 64] [--variants bare,ceiling,devhost]
+                    [--generator harness|wrk]
                     ingest beside its ceilings: (a) bare Kestrel 200, (b) Kestrel + one SendMessageAsync,
                     (c) the DevHost (Release, own process); a fresh Azurite per variant, variants alternated per round.
+                    devhost-export: the DevHost exporting to a local fake ingestion endpoint (items, bytes, drops).
                     Extra variants for profiling: devhost-quiet (no per-callback log line), devhost-nootel
                     (OTEL_SDK_DISABLED=true), devhost-lean (both), devhost-baseline (--baseline <other DevHost dll>).
           load      --url http://127.0.0.1:7071/api/zapi/on-send [--seconds 15] [--warmup 5] [--connections 64]
+                    [--generator harness|wrk]
                     the same load generator against a server you started yourself (e.g. to profile it).
-          errored   [--rounds 3] [--messages 2000] [--batch 16] [--threshold 8] [--instances 1,4]
+          errored   [--rounds 3] [--messages 2000] [--batch 16] [--threshold 8] [--instances 1,4] [--warmup 300]
                     ErroredSendProcessor driven by the DevHost's QueueTriggerListener beside its storage ceiling
-                    (receive a batch, insert, delete at batchSize + newBatchThreshold), for 1 and several instances.
+                    (receive a batch, insert, delete at batchSize + newBatchThreshold), for 1 and several instances;
+                    every variant runs once first with --warmup messages, not measured (0: none).
           startup   [--runs 5]
                     DevHost process start to first 200 on /api/healthz/live (Azurite up), and the app's own start-up
                     steps timed in-process (options validation, queue and table creation), each in a fresh process.

@@ -129,6 +129,30 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>CPU time (user + system) the process used so far, from /proc/&lt;pid&gt;/stat (clock ticks of 10 ms).</summary>
     public TimeSpan CpuTime() => Stats.CpuTime(_process.Id);
 
+    /// <summary>
+    /// Stops the process as a service manager would (SIGTERM), so that it shuts down gracefully (the DevHost flushes
+    /// its telemetry then), and waits for it to exit.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan deadline)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the server did not stop within {deadline} of SIGTERM: {Tail()}");
+        }
+
+        return _process.ExitCode;
+    }
+
     public string Tail()
     {
         try

@@ -41,29 +41,23 @@ internal static class Servers
 
     /// <summary>
     /// A stand-in for Application Insights' ingestion endpoint: accepts every batch the Azure Monitor exporter posts
-    /// (gzip'd JSON lines) and answers as the service does, counting items; nothing is kept.
+    /// (JSON lines, gzip'd or not) and answers as the service does, counting items by kind and their bytes (as posted,
+    /// and as JSON); nothing else is kept. <c>GET /stats</c> returns the counts.
     /// </summary>
     public static async Task<int> RunIngestionAsync(Options options)
     {
         var app = Build(options);
+        var counts = new IngestionCounts();
         app.MapPost("/v2.1/track", async (HttpContext context) =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            var items = CountItems(body.ToArray(), context.Request.Headers.ContentEncoding.ToString());
+            var items = counts.Add(body.ToArray(), context.Request.Headers.ContentEncoding.ToString());
             return Results.Json(new { itemsReceived = items, itemsAccepted = items, errors = Array.Empty<object>() });
         });
+        app.MapGet("/stats", () => Results.Json(counts.Snapshot()));
         await app.RunAsync();
         return 0;
-    }
-
-    private static int CountItems(byte[] body, string encoding)
-    {
-        using var input = encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase)
-            ? (Stream)new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress)
-            : new MemoryStream(body);
-        using var reader = new StreamReader(input);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
     private static WebApplication Build(Options options)

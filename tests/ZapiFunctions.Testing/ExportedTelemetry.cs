@@ -4,7 +4,8 @@ namespace ZapiFunctions.Testing;
 
 /// <summary>
 /// Assertions on what a host exported to <see cref="FakeAppInsights"/> after the same run: start-up with an empty
-/// allow list, two accepted callbacks (one errored, processed and notified), then one answered 503 with storage down.
+/// allow list, two accepted callbacks (one errored, processed and notified), one refused (another webhook type, 422),
+/// then one answered 503 with storage down.
 /// The Functions app and the DevHost must export the same telemetry, apart from the ingest requests: the DevHost records
 /// its own, the Functions app leaves them to the Functions host. Each host's tests add what is its own.
 /// </summary>
@@ -35,14 +36,15 @@ public static class ExportedTelemetry
     }
 
     /// <summary>
-    /// Each ingest request is a request with its result code (200, 200, 503), only the 503 one failed, and its
-    /// <c>zapi.ingest</c> span is failed as unavailable. Returns the requests.
+    /// Each ingest request is a request with its result code (200, 200, 422, 503), the 422 and 503 ones failed, and the
+    /// 503's <c>zapi.ingest</c> span is failed as unavailable. Returns the requests.
     /// </summary>
     public static IReadOnlyList<TelemetryEnvelope> AssertIngestRequestsWithTheirResultCodes(IReadOnlyList<TelemetryEnvelope> items)
     {
         var requests = IngestRequests(items).ToList();
 
-        Assert.Equal(["200", "200", "503"], requests.Select(r => r.Data("responseCode")).Order());
+        Assert.Equal(["200", "200", "422", "503"], requests.Select(r => r.Data("responseCode")).Order());
+        // The Azure Monitor exporter marks every request answered 4xx or 5xx as failed, the refusal included.
         Assert.All(requests, r => Assert.Equal(r.Data("responseCode") == "200" ? "true" : "false", r.Data("success")));
         var unavailable = Assert.Single(items, i => i.Data("name") == "zapi.ingest" && i.Property("zapi.outcome") == "unavailable");
         Assert.Equal("false", unavailable.Data("success"));

@@ -48,8 +48,12 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run, ITestOutputH
         {
             var span = Assert.Single(spans, s => s.OperationId == call.HostTraceId);
             Assert.Equal(call.InvocationSpanId, span.ParentId);
-            Assert.Equal(call.Status == HttpStatusCode.OK ? "enqueued" : "unavailable", span.Property("zapi.outcome"));
-            Assert.Equal(call.Status == HttpStatusCode.OK ? "true" : "false", span.Data("success"));
+            Assert.Equal(
+                call.Status switch { HttpStatusCode.OK => "enqueued", HttpStatusCode.ServiceUnavailable => "unavailable", _ => "rejected" },
+                span.Property("zapi.outcome"));
+
+            // A refusal is the sender's mistake, not a failure of ours; the 503 is.
+            Assert.Equal(call.Status == HttpStatusCode.ServiceUnavailable ? "false" : "true", span.Data("success"));
         }
     }
 
@@ -74,10 +78,11 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run, ITestOutputH
     }
 
     [Fact]
-    public void A_delivered_callback_exports_one_item_its_zapi_ingest_span_and_an_errored_or_failed_one_keeps_its_detail()
+    public void A_delivered_callback_exports_one_item_its_zapi_ingest_span_and_an_errored_refused_or_failed_one_keeps_its_detail()
     {
         var delivered = Assert.Single(run.Calls, c => c.Kind == "delivered" && c.Status == HttpStatusCode.OK);
         var errored = Assert.Single(run.Calls, c => c.Kind == "errored");
+        var refused = Assert.Single(run.Calls, c => c.Kind == "refused");
         var failed = Assert.Single(run.Calls, c => c.Status == HttpStatusCode.ServiceUnavailable);
 
         var only = Assert.Single(Operation(delivered));
@@ -91,8 +96,12 @@ public sealed class TelemetryExportTests(FunctionsTelemetryRun run, ITestOutputH
         Assert.True(Operation(errored).Count() >= 3, string.Join('\n', Operation(errored)));
         Assert.Contains(Operation(failed), i => i.BaseType == "RemoteDependencyData" && i.Data("success") == "false" && i.Data("name") != "zapi.ingest");
 
+        // The refusal: its span and the warning that says why.
+        Assert.Contains(Operation(refused), i => i.Data("name") == "zapi.ingest" && i.Property("zapi.reason") == "unexpected-type");
+        Assert.Contains(Operation(refused), i => i.BaseType == "MessageData" && i.Data("severityLevel") == "Warning");
+
         // The figures bench/README.md quotes (Telemetry budget): items and bytes of their JSON, as posted before gzip.
-        foreach (var (name, call) in new[] { ("delivered", delivered), ("errored", errored), ("503", failed) })
+        foreach (var (name, call) in new[] { ("delivered", delivered), ("errored", errored), ("refused (422)", refused), ("503", failed) })
         {
             var items = Operation(call).ToList();
             output.WriteLine(FormattableString.Invariant(
@@ -129,7 +138,8 @@ public sealed class SampledOutTelemetryExportTests(SampledOutTelemetryRun run) :
 
 /// <summary>
 /// One run of the Functions app's own service configuration: start-up, two accepted callbacks (one errored, processed
-/// and notified), one callback answered 503 with storage down, then every provider force-flushed.
+/// and notified), one refused (another webhook type, 422), one answered 503 with storage down, then every provider
+/// force-flushed.
 /// The worker serves HTTP triggers from its own Kestrel (ASP.NET Core integration); a loopback Kestrel on ASP.NET Core's
 /// default activity source stands in for it here and calls <see cref="OnSendFunction"/>. The function runs in the
 /// worker's invocation activity (source <c>Microsoft.Azure.Functions.Worker</c>, parent the trace context the host
@@ -210,6 +220,7 @@ public class FunctionsTelemetryRun : IAsyncLifetime
             using var client = new HttpClient { BaseAddress = worker.BaseAddress };
             ErroredRequestId = await PostAsync(client, "errors/10-phone-number-does-not-exist.json", HttpStatusCode.OK);
             await PostAsync(client, "delivered.json", HttpStatusCode.OK);
+            await PostAsync(client, "invalid/received-callback-type.json", HttpStatusCode.UnprocessableEntity);
 
             QueueMessage message = Assert.Single((await azurite.Queue("zapi-errored-sends").ReceiveMessagesAsync(32)).Value);
             using (var invocation = WorkerSource.StartActivity("Invoke"))
@@ -245,7 +256,7 @@ public class FunctionsTelemetryRun : IAsyncLifetime
     /// <summary>Whether everything the run waits for has been exported.</summary>
     protected virtual bool Exported(IReadOnlyList<TelemetryEnvelope> items) =>
         items.Any(i => i.Data("name") == "zapi.errored_send")
-        && ExportedTelemetry.IngestSpans(items).Count() == 3
+        && ExportedTelemetry.IngestSpans(items).Count() == 4
         && items.Any(i => i.MetricNames.Contains("zapi.errored_sends"));
 
     private async Task<string> PostAsync(HttpClient client, string sample, HttpStatusCode expected)
@@ -258,9 +269,14 @@ public class FunctionsTelemetryRun : IAsyncLifetime
         request.Headers.Add(HostTraceParentHeader, $"00-{hostTraceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         using var response = await client.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);
-        _calls.Add(new IngestCall(hostTraceId.ToHexString(), response.Headers.GetValues(InvocationSpanIdHeader).Single(), response.StatusCode, sample.StartsWith("errors/", StringComparison.Ordinal) ? "errored" : "delivered"));
+        _calls.Add(new IngestCall(hostTraceId.ToHexString(), response.Headers.GetValues(InvocationSpanIdHeader).Single(), response.StatusCode, KindOf(sample)));
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<Accepted>())!.RequestId : string.Empty;
     }
+
+    private static string KindOf(string sample) =>
+        sample.StartsWith("errors/", StringComparison.Ordinal) ? "errored"
+        : sample.StartsWith("invalid/", StringComparison.Ordinal) ? "refused"
+        : "delivered";
 
     private sealed record Accepted(string Status, string RequestId);
 }
