@@ -11,7 +11,10 @@ namespace ZapiFunctions.Bench.Ingest;
 /// </summary>
 internal static class IngestBench
 {
-    private sealed record Run(string Variant, int Round, LoadResult Load, string LoadAverage, double SteadyMiB, double PeakMiB, long Queued, double CpuUsPerRequest, IngestionStats? Export, double IngestionCpuUsPerRequest);
+    private sealed record Run(string Variant, int Round, LoadResult Load, string LoadAverage, double SteadyMiB, double PeakMiB, long Queued, double CpuUsPerRequest, double IngestionCpuUsPerRequest);
+
+    // Before every window after a variant's first: new connections, and the server back from idle.
+    private const int RewarmSeconds = 3;
 
     // Long enough for tiered compilation to settle: under this load the DevHost spends most of its first 10-20 s
     // compiling (dotnet-counters, bench/README.md), so a shorter warm-up measures the JIT rather than the app.
@@ -25,24 +28,56 @@ internal static class IngestBench
         var warmup = TimeSpan.FromSeconds(options.Int("warmup", DefaultWarmupSeconds));
         var window = TimeSpan.FromSeconds(options.Int("seconds", 15));
         var connections = options.Int("connections", 64);
+        var windows = options.Int("windows", 1);
         var variants = options.List("variants", "bare,ceiling,devhost");
         var baseline = options.Get("baseline");
         var (generatorName, generator) = GeneratorOf(options);
-        Console.WriteLine($"ingest: {rounds} rounds x [{string.Join(", ", variants)}], generator {generatorName}, {connections} connections, warm-up {warmup.TotalSeconds} s, window {window.TotalSeconds} s; load average at start {LoadAverage()}");
+        Console.WriteLine($"ingest: {rounds} rounds x [{string.Join(", ", variants)}], generator {generatorName}, {connections} connections, warm-up {warmup.TotalSeconds} s, {windows} window(s) of {window.TotalSeconds} s each; load average at start {LoadAverage()}");
 
         var runs = new List<Run>();
+        var exports = new List<(IngestionStats Stats, long Callbacks)>();
         for (var round = 1; round <= rounds; round++)
         {
             // Rotate the order so that no variant always runs first or last.
-            var order = variants.Skip((round - 1) % variants.Length).Concat(variants.Take((round - 1) % variants.Length));
-            foreach (var variant in order)
+            var order = variants.Skip((round - 1) % variants.Length).Concat(variants.Take((round - 1) % variants.Length)).ToArray();
+            var subjects = new List<Subject>();
+            try
             {
-                var run = await RunOneAsync(variant, round, generator, connections, warmup, window, baseline);
-                runs.Add(run);
-                Console.WriteLine($"  round {round} {variant,-14} {F(run.Load.Throughput, 0),7} req/s  p50 {F(run.Load.P50, 2),7} ms  p99 {F(run.Load.P99, 2),7} ms  failed {run.Load.Failed}  queued {run.Queued}  server CPU {F(run.CpuUsPerRequest, 0)} us/req  RSS steady {F(run.SteadyMiB, 0)} MiB peak {F(run.PeakMiB, 0)} MiB  load {run.LoadAverage}");
-                if (run.Export is { } export)
+                foreach (var variant in order)
                 {
-                    Console.WriteLine($"    exported per callback: {ExportLine(export, run.Queued)}; the fake endpoint's own CPU {F(run.IngestionCpuUsPerRequest, 0)} us/req");
+                    subjects.Add(await StartAsync(variant, baseline));
+                }
+
+                // Windows alternate between the variants, all running: a slow spell of this shared machine falls on every
+                // variant alike rather than on whichever ran during it.
+                for (var w = 0; w < windows; w++)
+                {
+                    foreach (var subject in subjects.Skip(w % subjects.Count).Concat(subjects.Take(w % subjects.Count)))
+                    {
+                        var run = await MeasureAsync(subject, round, generator, connections, warmup, window);
+                        runs.Add(run);
+                        Console.WriteLine($"  round {round}{(windows > 1 ? $".{w + 1}" : "")} {run.Variant,-14} {F(run.Load.Throughput, 0),7} req/s  p50 {F(run.Load.P50, 2),7} ms  p99 {F(run.Load.P99, 2),7} ms  failed {run.Load.Failed}  queued {run.Queued}  server CPU {F(run.CpuUsPerRequest, 0)} us/req  RSS steady {F(run.SteadyMiB, 0)} MiB peak {F(run.PeakMiB, 0)} MiB  load {run.LoadAverage}");
+                        if (subject.Ingestion is not null)
+                        {
+                            Console.WriteLine($"    the fake endpoint's own CPU {F(run.IngestionCpuUsPerRequest, 0)} us/req");
+                        }
+                    }
+                }
+
+                foreach (var subject in subjects)
+                {
+                    if (await ExportedAsync(subject) is { } export)
+                    {
+                        exports.Add((export, subject.Stored));
+                        Console.WriteLine($"    {subject.Variant} exported per callback, over its {subject.Stored} callbacks (warm-ups included): {ExportLine(export, subject.Stored)}");
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var subject in subjects)
+                {
+                    await subject.DisposeAsync();
                 }
             }
         }
@@ -63,8 +98,7 @@ internal static class IngestBench
         {
             Console.WriteLine();
             Console.WriteLine($"devhost-export / devhost: throughput {F(on.Rps / off.Rps, 3)} (goal >= 0.95: export costs no throughput), p99 {F(on.P99 / off.P99, 2)}x");
-            var exported = runs.Where(r => r.Export is not null).ToArray();
-            Console.WriteLine($"devhost-export dropped: {string.Join(", ", exported.Select(r => Dropped(r.Export!, r.Queued)))} of {string.Join(", ", exported.Select(r => 2 * r.Queued))} spans expected (goal: 0, or counted)");
+            Console.WriteLine($"devhost-export dropped: {string.Join(", ", exports.Select(e => Dropped(e.Stats, e.Callbacks)))} of {string.Join(", ", exports.Select(e => 2 * e.Callbacks))} spans expected (goal: 0, or counted)");
         }
 
         if (medians.TryGetValue("ceiling", out var ceiling))
@@ -102,22 +136,55 @@ internal static class IngestBench
         var other => throw new ArgumentException($"--generator '{other}' is not one: use harness or wrk"),
     };
 
-    // A delivered callback on the DevHost exports two spans (its request and zapi.ingest): fewer arrived means dropped.
+    // A delivered callback on the DevHost exports two spans, its request and zapi.ingest (counted by name, so that a
+    // failed storage call, a dependency too, cannot stand in for one): fewer arrived means dropped.
     private static long Dropped(IngestionStats export, long callbacks) =>
-        Math.Max(0, (2 * callbacks) - export.Count("RequestData") - export.Count("RemoteDependencyData"));
+        Math.Max(0, callbacks - export.Count("RequestData")) + Math.Max(0, callbacks - export.IngestSpans);
 
     private static string ExportLine(IngestionStats export, long callbacks) =>
-        $"{F(export.Total / (double)callbacks, 3)} items ({string.Join(", ", export.Items.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => $"{i.Key} {i.Value}"))} for {callbacks} callbacks), "
+        $"{F(export.Total / (double)callbacks, 3)} items ({string.Join(", ", export.Items.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => $"{i.Key} {i.Value}"))} for {callbacks} callbacks; zapi.ingest {export.IngestSpans}), "
         + $"{F(export.Bytes / (double)callbacks, 0)} bytes of JSON ({F(export.PostedBytes / (double)callbacks, 0)} as posted), dropped {Dropped(export, callbacks)}";
 
-    private static async Task<Run> RunOneAsync(string variant, int round, Generator generator, int connections, TimeSpan warmup, TimeSpan window, string? baseline)
+    /// <summary>One variant's processes for a round: its own Azurite, its server and, for devhost-export, the fake ingestion endpoint.</summary>
+    private sealed class Subject(string variant, Azurite azurite, ChildProcess server, ChildProcess? ingestion, string urls, string ingestionUrl) : IAsyncDisposable
     {
-        await using var azurite = await Azurite.StartAsync();
+        public string Variant => variant;
+
+        public ChildProcess Server => server;
+
+        public ChildProcess? Ingestion => ingestion;
+
+        public Uri Url { get; } = new(urls + "/api/zapi/on-send");
+
+        /// <summary>Callbacks stored over the server's life, warm-ups included: what the exported spans are counted against.</summary>
+        public long Stored { get; set; }
+
+        public bool WarmedUp { get; set; }
+
+        public Azurite Azurite => azurite;
+
+        public string IngestionUrl => ingestionUrl;
+
+        public async ValueTask DisposeAsync()
+        {
+            await server.DisposeAsync();
+            if (ingestion is not null)
+            {
+                await ingestion.DisposeAsync();
+            }
+
+            await azurite.DisposeAsync();
+        }
+    }
+
+    private static async Task<Subject> StartAsync(string variant, string? baseline)
+    {
+        var azurite = await Azurite.StartAsync();
         var port = LoopbackPort.Free();
         var urls = $"http://127.0.0.1:{port}";
         var environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString };
         var ingestionUrl = $"http://127.0.0.1:{LoopbackPort.Free()}";
-        await using var ingestion = variant == "devhost-export"
+        var ingestion = variant == "devhost-export"
             ? ChildProcess.Start(ChildProcess.SelfDll, ["serve-ingestion", "--urls", ingestionUrl], new Dictionary<string, string>(), "ingestion")
             : null;
         if (ingestion is not null)
@@ -131,7 +198,7 @@ internal static class IngestBench
             await ingestion.WaitUntilUpAsync(new Uri(ingestionUrl + "/healthz"), TimeSpan.FromSeconds(60));
         }
 
-        await using var server = variant switch
+        var server = variant switch
         {
             "bare" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-bare", "--urls", urls], environment, variant),
             "ceiling" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString], environment, variant),
@@ -158,47 +225,83 @@ internal static class IngestBench
         };
         var health = variant.StartsWith("devhost", StringComparison.Ordinal) ? "/api/healthz/live" : "/healthz";
         await server.WaitUntilUpAsync(new Uri(urls + health), TimeSpan.FromSeconds(60));
+        return new Subject(variant, azurite, server, ingestion, urls, ingestionUrl);
+    }
 
+    /// <summary>
+    /// One measured window: the warm-up first (the full one the first time, <see cref="RewarmSeconds"/> after that, for the
+    /// connections), then the window; then what it stored is counted.
+    /// </summary>
+    private static async Task<Run> MeasureAsync(Subject subject, int round, Generator generator, int connections, TimeSpan warmup, TimeSpan window)
+    {
+        var server = subject.Server;
         var samples = new List<double>();
         var cpuAtWindowStart = TimeSpan.Zero;
         var ingestionCpuAtWindowStart = TimeSpan.Zero;
         var load = await generator(
-            new Uri(urls + "/api/zapi/on-send"),
+            subject.Url,
             connections,
-            warmup,
+            subject.WarmedUp ? TimeSpan.FromSeconds(RewarmSeconds) : warmup,
             window,
             _ => samples.Add(server.Memory().Rss),
             () =>
             {
                 cpuAtWindowStart = server.CpuTime();
-                ingestionCpuAtWindowStart = ingestion?.CpuTime() ?? TimeSpan.Zero;
+                ingestionCpuAtWindowStart = subject.Ingestion?.CpuTime() ?? TimeSpan.Zero;
             });
+        subject.WarmedUp = true;
         var cpu = server.CpuTime() - cpuAtWindowStart;
 
         // The stand-in for Application Insights shares the machine; what it costs is the bench's, not the app's.
-        var ingestionCpu = (ingestion?.CpuTime() ?? TimeSpan.Zero) - ingestionCpuAtWindowStart;
+        var ingestionCpu = (subject.Ingestion?.CpuTime() ?? TimeSpan.Zero) - ingestionCpuAtWindowStart;
         var (_, peak) = server.Memory();
         var loadAverage = LoadAverage();
         if (server.HasExited)
         {
-            throw new InvalidOperationException($"{variant} exited during the run: {server.Tail()}");
+            throw new InvalidOperationException($"{subject.Variant} exited during the run: {server.Tail()}");
         }
 
         long queued = 0;
-        if (variant != "bare")
+        if (subject.Variant != "bare")
         {
-            queued = (await azurite.Queue("zapi-deliveries").GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            // Not emptied between windows (Azurite takes minutes to clear tens of thousands of messages); the variants'
+            // queues grow alike, window after window, as the windows alternate.
+            var total = await SettledCountAsync(subject.Azurite.Queue("zapi-deliveries"));
+            queued = total - subject.Stored;
+            subject.Stored = total;
         }
 
-        IngestionStats? export = null;
-        if (ingestion is not null)
+        return new Run(subject.Variant, round, load, loadAverage, Median(samples), peak, queued, cpu.TotalMicroseconds / load.Completed, ingestionCpu.TotalMicroseconds / load.Completed);
+    }
+
+    /// <summary>The queue's length once the requests still in flight when the load stopped have been stored.</summary>
+    private static async Task<long> SettledCountAsync(Azure.Storage.Queues.QueueClient queue)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        long last = -1;
+        while (true)
         {
-            // A graceful stop flushes what the exporter still holds; then everything it sent has arrived.
-            await server.StopAsync(TimeSpan.FromSeconds(60));
-            using var client = new HttpClient();
-            export = await client.GetFromJsonAsync<IngestionStats>(new Uri(ingestionUrl + "/stats"));
+            long now = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            if (now == last || DateTime.UtcNow > deadline)
+            {
+                return now;
+            }
+
+            last = now;
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    /// <summary>For devhost-export: stops the DevHost gracefully (which flushes the exporter), then reads what arrived.</summary>
+    private static async Task<IngestionStats?> ExportedAsync(Subject subject)
+    {
+        if (subject.Ingestion is null)
+        {
+            return null;
         }
 
-        return new Run(variant, round, load, loadAverage, Median(samples), peak, queued, cpu.TotalMicroseconds / load.Completed, export, ingestionCpu.TotalMicroseconds / load.Completed);
+        await subject.Server.StopAsync(TimeSpan.FromSeconds(60));
+        using var client = new HttpClient();
+        return await client.GetFromJsonAsync<IngestionStats>(new Uri(subject.IngestionUrl + "/stats"));
     }
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace ZapiFunctions.Bench.Ingest;
 
 /// <summary>What the fake ingestion endpoint received, as <c>GET /stats</c> returns it.</summary>
-internal sealed record IngestionStats(Dictionary<string, long> Items, long Bytes, long PostedBytes)
+internal sealed record IngestionStats(Dictionary<string, long> Items, long Bytes, long PostedBytes, long IngestSpans)
 {
     public long Count(string kind) => Items.TryGetValue(kind, out var n) ? n : 0;
 
@@ -15,10 +15,12 @@ internal sealed record IngestionStats(Dictionary<string, long> Items, long Bytes
 internal sealed class IngestionCounts
 {
     private static readonly byte[] BaseType = "\"baseType\":\""u8.ToArray();
+    private static readonly byte[] IngestSpan = "\"name\":\"zapi.ingest\""u8.ToArray();
     private readonly Lock _lock = new();
     private readonly Dictionary<string, long> _items = new(StringComparer.Ordinal);
     private long _bytes;
     private long _posted;
+    private long _ingestSpans;
 
     /// <summary>Counts one posted batch (JSON lines, gzip'd or not); returns its items.</summary>
     public int Add(byte[] body, string encoding)
@@ -32,6 +34,7 @@ internal sealed class IngestionCounts
         input.CopyTo(json);
         var lines = json.GetBuffer().AsSpan(0, (int)json.Length);
         var kinds = new List<string>();
+        var ingestSpans = 0;
         foreach (var range in lines.Split((byte)'\n'))
         {
             var line = lines[range];
@@ -50,6 +53,10 @@ internal sealed class IngestionCounts
             }
 
             kinds.Add(kind);
+            if (line.IndexOf(IngestSpan) >= 0)
+            {
+                ingestSpans++;
+            }
         }
 
         lock (_lock)
@@ -61,6 +68,7 @@ internal sealed class IngestionCounts
 
             _bytes += json.Length;
             _posted += body.Length;
+            _ingestSpans += ingestSpans;
         }
 
         return kinds.Count;
@@ -70,7 +78,7 @@ internal sealed class IngestionCounts
     {
         lock (_lock)
         {
-            return new IngestionStats(new Dictionary<string, long>(_items, StringComparer.Ordinal), _bytes, _posted);
+            return new IngestionStats(new Dictionary<string, long>(_items, StringComparer.Ordinal), _bytes, _posted, _ingestSpans);
         }
     }
 }

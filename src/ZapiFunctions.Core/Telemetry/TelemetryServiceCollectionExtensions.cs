@@ -26,7 +26,7 @@ public static class TelemetryServiceCollectionExtensions
 
     /// <summary>
     /// Adds OpenTelemetry traces (the <c>ZapiFunctions</c> source, HttpClient and ASP.NET Core), metrics (the
-    /// <c>ZapiFunctions</c> meter and ASP.NET Core's) and logs (the OpenTelemetry logging provider, so start-up
+    /// <c>ZapiFunctions</c> meter) and logs (the OpenTelemetry logging provider, so start-up
     /// warnings of hosted services are exported too), with the default log levels of <see cref="DefaultLevels"/>.
     /// When <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, all three go to Application Insights with the Azure
     /// Monitor exporter, authenticated as <see cref="ApplicationInsightsAuthentication"/> says. Returns the builder
@@ -43,7 +43,7 @@ public static class TelemetryServiceCollectionExtensions
     /// that already records each request: the Functions host's request is the one with every status code (401s never
     /// reach the worker), and the worker's server span would be the same request a second time in the same operation.
     /// The app's own activities still join the host's trace: under the Functions worker they run in its invocation
-    /// activity, which carries the host's trace context. ASP.NET Core's metrics stay either way.
+    /// activity, which carries the host's trace context.
     /// </para>
     /// </summary>
     public static IOpenTelemetryBuilder AddZapiTelemetry(this IServiceCollection services, IConfiguration configuration, bool hostExports = false, bool serverSpans = true)
@@ -89,9 +89,10 @@ public static class TelemetryServiceCollectionExtensions
                     tracing.AddAspNetCoreInstrumentation();
                 }
             })
-            .WithMetrics(metrics => metrics
-                .AddMeter(ZapiTelemetry.Name)
-                .AddAspNetCoreInstrumentation());
+            // Not ASP.NET Core's meters: requests are counted and timed from the request items (the exporter's standard
+            // metrics, and the Functions host's own), so http.server.* would be series billed for nobody, and a cost
+            // measured on every request (bench/README.md, "Ingest").
+            .WithMetrics(metrics => metrics.AddMeter(ZapiTelemetry.Name));
 
         if (exportsToAzure)
         {

@@ -45,8 +45,11 @@ internal static class DevHostLogging
         }
         else
         {
-            builder.Logging.AddConsole(o => o.FormatterName = DevHostConsoleFormatter.Name)
-                .AddConsoleFormatter<DevHostConsoleFormatter, ConsoleFormatterOptions>();
+            // The console logger's lines, written in batches (BatchedConsoleWriter) in place of the builder's console
+            // logger; the provider is disposed, and so flushed, with the host.
+            var consoles = builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList();
+            consoles.ForEach(d => builder.Services.Remove(d));
+            builder.Services.AddSingleton<ILoggerProvider>(_ => new BatchedConsoleLoggerProvider());
 
             // "Application started", "Hosting environment", "Content root path", "Application is shutting down";
             // "Now listening on" comes from the web host and stays.
