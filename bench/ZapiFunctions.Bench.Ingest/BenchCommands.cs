@@ -8,9 +8,11 @@ internal static class BenchCommands
     public const string Usage = """
         usage: ZapiFunctions.Bench.Ingest <command> [--option value ...]
           ingest    [--rounds 3] [--seconds 15] [--warmup 25] [--connections 64] [--variants bare,ceiling,devhost]
-                    [--generator harness|wrk]
+                    [--generator harness|wrk] [--windows 1]
                     ingest beside its ceilings: (a) bare Kestrel 200, (b) Kestrel + one SendMessageAsync,
-                    (c) the DevHost (Release, own process); a fresh Azurite per variant, variants alternated per round.
+                    (c) the DevHost (Release, own process); a fresh Azurite per variant, variants alternated per round;
+                    --windows N: per round, every variant started and warmed once, then N windows each, alternated.
+                    devhost-ingest: the DevHost with its queue and timer functions off (AzureWebJobs_<name>_Disabled).
                     devhost-export: the DevHost exporting to a local fake ingestion endpoint (items, bytes, drops).
                     Extra variants for profiling: devhost-quiet (no per-callback log line), devhost-nootel
                     (OTEL_SDK_DISABLED=true), devhost-lean (both), devhost-baseline (--baseline <other DevHost dll>).
@@ -21,6 +23,9 @@ internal static class BenchCommands
                     ErroredSendProcessor driven by the DevHost's QueueTriggerListener beside its storage ceiling
                     (receive a batch, insert, delete at batchSize + newBatchThreshold), for 1 and several instances;
                     every variant runs once first with --warmup messages, not measured (0: none).
+          poll-cost [--sizes 1000,10000,40000] [--repeat 5]
+                    what Azurite takes for the DevHost's background calls (a queue trigger's poll of an empty queue,
+                    the backlog's peek and length) as the deliveries queue grows, beside one write.
           startup   [--runs 5]
                     DevHost process start to first 200 on /api/healthz/live (Azurite up), and the app's own start-up
                     steps timed in-process (options validation, queue and table creation), each in a fresh process.
@@ -45,6 +50,8 @@ internal static class BenchCommands
                 return await ErroredBench.RunAsync(options);
             case "startup":
                 return await StartupBench.RunAsync(options);
+            case "poll-cost":
+                return await PollCostBench.RunAsync(options);
             case "serve-bare":
                 return await Servers.RunBareAsync(options);
             case "serve-ceiling":

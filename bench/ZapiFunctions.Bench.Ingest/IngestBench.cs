@@ -209,6 +209,22 @@ internal static class IngestBench
             "devhost-baseline" => ChildProcess.Start(
                 baseline ?? throw new ArgumentException("variant devhost-baseline needs --baseline <ZapiFunctions.DevHost.dll>"), ["--urls", urls], environment, variant),
 
+            // The DevHost as an ingest-only instance: its queue and timer functions switched off as under the host, so
+            // that it makes no storage call but the queue writes (Azurite's receive on an empty queue and its peek cost
+            // time in proportion to every message it holds, in any queue: bench/README.md).
+            "devhost-ingest" => ChildProcess.Start(
+                ChildProcess.DevHostDll,
+                ["--urls", urls],
+                new Dictionary<string, string>(environment)
+                {
+                    ["AzureWebJobs_ErroredSend_Disabled"] = "true",
+                    ["AzureWebJobs_DeadLetter_Disabled"] = "true",
+                    ["AzureWebJobs_Backlog_Disabled"] = "true",
+                    ["AzureWebJobs_FallbackDrain_Disabled"] = "true",
+                    ["AzureWebJobs_Retention_Disabled"] = "true",
+                },
+                variant),
+
             // Profiling: the DevHost without its one Information line per accepted callback.
             "devhost-quiet" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls, "--Logging:LogLevel:ZapiFunctions.Core.Ingest.OnSendHandler=Warning"], environment, variant),
 

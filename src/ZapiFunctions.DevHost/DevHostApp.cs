@@ -78,38 +78,67 @@ internal static class DevHostApp
 
         builder.Services.AddDevHostErrors();
         builder.Services.AddZapiFunctions(builder.Configuration, DevHostTransport.From(builder.Configuration));
-        builder.AddDevHostBacklog();
-        builder.Services.AddHostedService<FallbackDrainPoller>();
-        builder.AddDevHostRetention();
+        // Each function of the Functions app runs here unless switched off as under the host (AzureWebJobs.<name>.Disabled).
+        bool On(string function) => !DisabledFunctions.IsDisabled(builder.Configuration, function);
+        if (On("Backlog"))
+        {
+            builder.AddDevHostBacklog();
+        }
+
+        if (On("FallbackDrain"))
+        {
+            builder.Services.AddHostedService<FallbackDrainPoller>();
+        }
+
+        if (On("Retention"))
+        {
+            builder.AddDevHostRetention();
+        }
+
         // The two queue triggers of the Functions app, with host.json's settings: ErroredSend, and DeadLetter on its
         // poison queue. Registered as IHostedService instances: AddHostedService would keep only one of the same type.
         var queueSettings = QueueTriggerSettings.Load(hostJson);
-        builder.Services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(
-            sp.GetRequiredService<QueueServiceClient>(),
-            sp.GetRequiredService<IOptions<ZapiOptions>>().Value.ErroredSendsQueue,
-            queueSettings,
-            async (message, ct) =>
-            {
-                // A scope per message, as the runtime gives each invocation.
-                await using var scope = sp.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message.Body, message.DequeueCount, ct);
-            },
-            sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
-        builder.Services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(
-            sp.GetRequiredService<QueueServiceClient>(),
-            sp.GetRequiredService<DeadLetterHandler>().PoisonQueueName,
-            queueSettings,
-            async (message, ct) => await sp.GetRequiredService<DeadLetterHandler>().HandleAsync(message.MessageId, message.Body, message.InsertedOn, ct),
-            sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
+        if (On("ErroredSend"))
+        {
+            builder.Services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(
+                sp.GetRequiredService<QueueServiceClient>(),
+                sp.GetRequiredService<IOptions<ZapiOptions>>().Value.ErroredSendsQueue,
+                queueSettings,
+                async (message, ct) =>
+                {
+                    // A scope per message, as the runtime gives each invocation.
+                    await using var scope = sp.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<ErroredSendProcessor>().ProcessAsync(message.Body, message.DequeueCount, ct);
+                },
+                sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
+        }
+
+        if (On("DeadLetter"))
+        {
+            builder.Services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(
+                sp.GetRequiredService<QueueServiceClient>(),
+                sp.GetRequiredService<DeadLetterHandler>().PoisonQueueName,
+                queueSettings,
+                async (message, ct) => await sp.GetRequiredService<DeadLetterHandler>().HandleAsync(message.MessageId, message.Body, message.InsertedOn, ct),
+                sp.GetRequiredService<ILogger<QueueTriggerListener>>()));
+        }
 
         var app = builder.Build();
         app.UseDevHostErrors();
 
         // Every method reaches the handler, which answers 405 itself, as under Functions.
-        app.Map("/api/" + IngestRoutes.OnSend, (HttpContext context, OnSendHandler handler) =>
-            handler.HandleAsync(context.Request, context.RequestAborted));
-        app.Map("/api/" + IngestRoutes.InstanceDelivery, (HttpContext context, string instanceId, OnSendHandler handler) =>
-            handler.HandleAsync(context.Request, instanceId, context.RequestAborted));
+        if (On("OnSend"))
+        {
+            app.Map("/api/" + IngestRoutes.OnSend, (HttpContext context, OnSendHandler handler) =>
+                handler.HandleAsync(context.Request, context.RequestAborted));
+        }
+
+        if (On("InstanceDelivery"))
+        {
+            app.Map("/api/" + IngestRoutes.InstanceDelivery, (HttpContext context, string instanceId, OnSendHandler handler) =>
+                handler.HandleAsync(context.Request, instanceId, context.RequestAborted));
+        }
+
         app.MapDevHostHealth();
         return (app, settingsFile, hostJson);
     }
