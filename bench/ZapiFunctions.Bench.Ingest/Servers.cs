@@ -5,7 +5,8 @@ namespace ZapiFunctions.Bench.Ingest;
 /// <summary>
 /// The ceilings of the ingest bench, each its own process (as the DevHost is): (a) Kestrel reading the body and
 /// answering 200, (b) the same plus one <see cref="QueueClient.SendMessageAsync(BinaryData, TimeSpan?, TimeSpan?, CancellationToken)"/>
-/// per request on one shared client (Base64, as the app), and nothing else: no validation, envelope, logging or telemetry.
+/// per request on one shared client (Base64, as the app), and nothing else: no validation, logging or telemetry; the
+/// message is the bare body, or with <c>--envelope true</c> the app's envelope around it.
 /// </summary>
 internal static class Servers
 {
@@ -28,11 +29,17 @@ internal static class Servers
             options.Get("queue", "zapi-deliveries"),
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateIfNotExistsAsync();
+        // --envelope: the message the app writes rather than the bare body (its envelope, EnvelopeWriter, around the
+        // callback's bytes), so that the emulator stores what it stores for the app.
+        var envelope = options.Get("envelope") == "true";
         var app = Build(options);
         app.MapPost("/api/zapi/on-send", async (HttpContext context) =>
         {
             var body = await ReadBodyAsync(context.Request);
-            await queue.SendMessageAsync(new BinaryData(body), cancellationToken: context.RequestAborted);
+            var message = envelope
+                ? ZapiFunctions.Core.Queueing.EnvelopeWriter.Write(DateTimeOffset.UtcNow, Guid.CreateVersion7().ToString("N"), null, body.Span)
+                : new BinaryData(body);
+            await queue.SendMessageAsync(message, cancellationToken: context.RequestAborted);
             return Results.Ok();
         });
         await app.RunAsync();
