@@ -29,7 +29,7 @@ internal static class DevHostApp
     {
         try
         {
-            var (app, settingsFile, hostJson) = Build(args);
+            var (app, settingsFile, hostJson, switchedOff) = Build(args);
             using (app)
             {
                 if (StartupProblems.Report(app.Services, error))
@@ -39,6 +39,12 @@ internal static class DevHostApp
 
                 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ZapiFunctions.DevHost");
                 DevHostLog.Started(logger, settingsFile, hostJson);
+                if (switchedOff.Count > 0)
+                {
+                    var names = string.Join(", ", switchedOff);
+                    DevHostLog.SwitchedOff(logger, names);
+                }
+
                 app.Run();
             }
 
@@ -63,7 +69,7 @@ internal static class DevHostApp
         }
     }
 
-    private static (WebApplication App, string SettingsFile, string HostJson) Build(string[] args)
+    private static (WebApplication App, string SettingsFile, string HostJson, IReadOnlyList<string> SwitchedOff) Build(string[] args)
     {
         args = DevHostArguments.Normalize(args); // --verbose
         var builder = DevHostErrors.CreateBuilder(args); // always Production: never the developer exception page
@@ -79,7 +85,19 @@ internal static class DevHostApp
         builder.Services.AddDevHostErrors();
         builder.Services.AddZapiFunctions(builder.Configuration, DevHostTransport.From(builder.Configuration));
         // Each function of the Functions app runs here unless switched off as under the host (AzureWebJobs.<name>.Disabled).
-        bool On(string function) => !DisabledFunctions.IsDisabled(builder.Configuration, function);
+        // Those switched off are named at start: a function that silently never runs looks like a bug.
+        var switchedOff = new List<string>();
+        bool On(string function)
+        {
+            if (!DisabledFunctions.IsDisabled(builder.Configuration, function))
+            {
+                return true;
+            }
+
+            switchedOff.Add(function);
+            return false;
+        }
+
         if (On("Backlog"))
         {
             builder.AddDevHostBacklog();
@@ -140,6 +158,6 @@ internal static class DevHostApp
         }
 
         app.MapDevHostHealth();
-        return (app, settingsFile, hostJson);
+        return (app, settingsFile, hostJson, switchedOff);
     }
 }

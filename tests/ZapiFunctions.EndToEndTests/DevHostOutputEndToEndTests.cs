@@ -44,6 +44,7 @@ public sealed class DevHostOutputEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(lines, line => line.Contains("Content root path", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains("Request finished", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains("Metric Name", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("switched off", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -65,6 +66,21 @@ public sealed class DevHostOutputEndToEndTests : IAsyncLifetime
         var (lines, _) = await RunAsync(new DevHostStart { Args = ["--DevHost:ConsoleMetrics=true"] });
 
         Assert.Contains(lines, line => line.Contains("Metric Name: zapi.callbacks.received", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Functions_switched_off_are_named_at_start_and_the_rest_still_runs()
+    {
+        var (lines, _) = await RunAsync(new DevHostStart
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["AzureWebJobs_ErroredSend_Disabled"] = "true",
+                ["AzureWebJobs.Retention.Disabled"] = "1",
+            },
+        });
+
+        Assert.Single(lines, line => line.EndsWith("DevHost: functions switched off (AzureWebJobs.<name>.Disabled): Retention, ErroredSend", StringComparison.Ordinal));
     }
 
     /// <summary>Starts the DevHost, posts <see cref="Callbacks"/> callbacks, stops it gracefully; returns all it printed.</summary>
