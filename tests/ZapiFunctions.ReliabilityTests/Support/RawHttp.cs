@@ -18,7 +18,7 @@ public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string>
 /// </summary>
 public static class RawHttp
 {
-    /// <summary>Sends <paramref name="request"/> and reads the answer; null when the server closed without one.</summary>
+    /// <summary>Sends <paramref name="request"/> and reads the final answer; null when the server closed without one.</summary>
     public static async Task<RawResponse?> SendAsync(int port, byte[] request, TimeSpan deadline, bool hangUp = false)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -80,6 +80,13 @@ public static class RawHttp
 
         var lines = Encoding.Latin1.GetString(bytes, 0, end).Split("\r\n");
         var status = int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
+        if (status is >= 100 and < 200 and not 101)
+        {
+            // An interim answer (100 Continue to "Expect: 100-continue") has no body and is never the answer: as any
+            // HTTP client does, read past it to the final one, or to none if the server then closed.
+            return Parse(bytes[(end + 4)..]);
+        }
+
         var headers = lines.Skip(1)
             .Select(line => line.Split(':', 2))
             .GroupBy(parts => parts[0].Trim().ToLowerInvariant())
