@@ -25,6 +25,8 @@ public sealed class DevHostCallbackShapesEndToEndTests : DevHostTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("enqueued", (await response.Content.ReadFromJsonAsync<Accepted>())!.Status);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked); // sent whole, with its length
+        Assert.NotNull(response.Content.Headers.ContentLength);
         var row = await Poll.UntilAsync(() => Row(shape.PartitionKey, shape.RowKey), r => r is not null, Deadline, $"the ledger row of {sample}");
         Assert.Equal(1, row!.GetInt32("Occurrences"));
         Assert.Equal(shape.CustomId, row.GetString("CustomId"));

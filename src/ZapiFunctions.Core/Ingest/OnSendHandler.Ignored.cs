@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using ZapiFunctions.Core.Callbacks;
 using ZapiFunctions.Core.Telemetry;
@@ -13,7 +12,7 @@ public sealed partial class OnSendHandler
     /// <summary>The 200 status of a delivered callback acknowledged without being stored.</summary>
     public const string IgnoredStatus = "ignored";
 
-    private Ok<IngestAccepted> Ignore(string requestId, DeliveryCallback callback, Activity? activity)
+    private AcceptedResult Ignore(string requestId, DeliveryCallback callback, Activity? activity)
     {
         _metrics.Received(IgnoredStatus, "delivered", callback);
         activity?.SetTag("zapi.outcome", IgnoredStatus);
@@ -23,7 +22,7 @@ public sealed partial class OnSendHandler
             var (id, instance, _) = callback.Loggable();
             LogIgnored(_logger, requestId, id, instance);
         }
-        return TypedResults.Ok(new IngestAccepted(IgnoredStatus, requestId));
+        return new AcceptedResult(new IngestAccepted(IgnoredStatus, requestId));
     }
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information,

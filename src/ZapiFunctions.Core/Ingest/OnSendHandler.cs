@@ -169,7 +169,7 @@ public sealed partial class OnSendHandler
             var (id, instance, phone) = callback.Loggable();
             LogEnqueued(_logger, requestId, id, instance, phone, queueName);
         }
-        return TypedResults.Ok(new IngestAccepted("enqueued", requestId));
+        return new AcceptedResult(new IngestAccepted("enqueued", requestId));
     }
 
     /// <summary>
