@@ -266,10 +266,15 @@ public sealed partial class OnSendHandler
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 1024, limit) + 1);
+        var declared = request.ContentLength;
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(declared ?? 1024, limit) + 1);
         while (true)
         {
-            var memory = buffer.GetMemory(4096);
+            // With a declared length, room for the rest of it and one byte more (to see the end): a fixed 4 KiB would
+            // reallocate the buffer for every callback, which is far smaller.
+            var memory = buffer.GetMemory(declared is { } length && length >= buffer.WrittenCount
+                ? (int)(length - buffer.WrittenCount) + 1
+                : 4096);
             var read = await request.Body.ReadAsync(memory, ct);
             if (read == 0)
             {
