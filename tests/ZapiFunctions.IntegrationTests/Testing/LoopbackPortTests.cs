@@ -12,9 +12,11 @@ public sealed class LoopbackPortTests
     [Fact]
     public async Task A_port_another_process_holds_is_not_handed_out_until_that_process_ends()
     {
-        // flock(1) takes the same OS lock that LoopbackPort in another test process takes.
+        // flock(1) takes the same OS lock that LoopbackPort in another test process takes. It waits for the lock
+        // rather than giving up (--nonblock): the poll below probes that lock itself, and a probe that held it for its
+        // instant when flock started would leave nothing holding it (seen once on a loaded machine).
         var contested = NextUnclaimed(LoopbackPort.Free());
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["--nonblock", LoopbackPort.ClaimFile(contested), "sleep", "60"])
+        using var holder = Process.Start(new ProcessStartInfo("flock", [LoopbackPort.ClaimFile(contested), "sleep", "60"])
         {
             RedirectStandardError = true,
         })!;
