@@ -270,8 +270,8 @@ public sealed partial class OnSendHandler
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(declared ?? 1024, limit) + 1);
         while (true)
         {
-            // With a declared length, room for the rest of it and one byte more (to see the end): a fixed 4 KiB would
-            // reallocate the buffer for every callback, which is far smaller.
+            // With a declared length, room for the rest of it and one byte more (to see the end). Asking for a fixed
+            // 4 KiB would reallocate the buffer for every callback, since a callback is a few hundred bytes.
             var memory = buffer.GetMemory(declared is { } length && length >= buffer.WrittenCount
                 ? (int)(length - buffer.WrittenCount) + 1
                 : 4096);

@@ -14,7 +14,7 @@ public sealed class LoopbackPortTests
     {
         // flock(1) takes the same OS lock that LoopbackPort in another test process takes. It waits for the lock
         // rather than giving up (--nonblock): the poll below probes that lock itself, and a probe that held it for its
-        // instant when flock started would leave nothing holding it (seen once on a loaded machine).
+        // instant when flock started would leave nothing holding it (the likely cause of one timeout on a loaded machine).
         var contested = NextUnclaimed(LoopbackPort.Free());
         using var holder = Process.Start(new ProcessStartInfo("flock", [LoopbackPort.ClaimFile(contested), "sleep", "60"])
         {
