@@ -90,6 +90,32 @@ public sealed class QueueTriggerListenerTests
         Assert.Equal(settings.BatchSize + settings.NewBatchThreshold, most);
     }
 
+    [Fact]
+    public async Task An_idle_queue_is_polled_by_its_count_and_a_message_that_arrives_is_still_received()
+    {
+        var settings = QueueTriggerSettings.Defaults with { BatchSize = 4, NewBatchThreshold = 2, MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
+        var queue = new FakeQueue(messages: 0);
+        var handled = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new QueueTriggerListener(queue.Service, "zapi-errored-sends", settings, (message, _) =>
+        {
+            handled.Add(message.MessageId);
+            return Task.CompletedTask;
+        }, NullLogger<QueueTriggerListener>.Instance);
+
+        await listener.StartAsync(CancellationToken.None);
+
+        // The first poll receives; it finds nothing, so the polls after it ask for the count and receive nothing.
+        await Poll.UntilAsync(() => Task.FromResult(queue.Counts), n => n >= 3, Deadline, "three polls of the idle queue");
+        Assert.Equal(1, queue.Receives);
+
+        queue.Add("late");
+        await Poll.UntilAsync(() => Task.FromResult(queue.Deleted.Contains("late")), done => done, Deadline, "the message that arrived to be processed");
+        await listener.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["late"], handled);
+        Assert.True(queue.Receives >= 2);
+    }
+
     private static void InterlockedMax(ref int location, int value)
     {
         int seen;
@@ -98,11 +124,16 @@ public sealed class QueueTriggerListenerTests
         }
     }
 
-    /// <summary>A queue of <c>messages</c> that hands out at most the batch size asked for, and records deletes.</summary>
+    /// <summary>
+    /// A queue of <c>messages</c> that hands out at most the batch size asked for, counts what it still holds (as
+    /// Storage's count: received but undeleted messages too), and records deletes.
+    /// </summary>
     private sealed class FakeQueue
     {
         private readonly Queue<QueueMessage> _messages;
         private int _receives;
+        private int _counts;
+        private long _received;
 
         public FakeQueue(int messages)
         {
@@ -123,7 +154,18 @@ public sealed class QueueTriggerListenerTests
                             batch.Add(message);
                         }
 
+                        _received += batch.Count;
+
                         return Response.FromValue(batch.ToArray(), Mock.Of<Response>());
+                    }
+                });
+            queue.Setup(q => q.GetPropertiesAsync(It.IsAny<CancellationToken>()))
+                .ReturnsAsync(() =>
+                {
+                    Interlocked.Increment(ref _counts);
+                    lock (_messages)
+                    {
+                        return Response.FromValue(QueuesModelFactory.QueueProperties(new Dictionary<string, string>(), (long)_messages.Count + Undeleted), Mock.Of<Response>());
                     }
                 });
             queue.Setup(q => q.DeleteMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
@@ -142,5 +184,17 @@ public sealed class QueueTriggerListenerTests
         public System.Collections.Concurrent.ConcurrentBag<string> Deleted { get; } = [];
 
         public int Receives => Volatile.Read(ref _receives);
+
+        public int Counts => Volatile.Read(ref _counts);
+
+        private long Undeleted => _received - Deleted.Count;
+
+        public void Add(string id)
+        {
+            lock (_messages)
+            {
+                _messages.Enqueue(QueuesModelFactory.QueueMessage(id, $"pop-{id}", new BinaryData("{}"), dequeueCount: 1));
+            }
+        }
     }
 }

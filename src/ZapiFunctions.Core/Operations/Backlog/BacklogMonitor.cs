@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Azure;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZapiFunctions.Core.Configuration;
@@ -168,7 +169,9 @@ public sealed partial class BacklogMonitor
             try
             {
                 var depth = (await queue.GetPropertiesAsync(bounded)).Value.ApproximateMessagesCount;
-                var front = (await queue.PeekMessagesAsync(1, bounded)).Value;
+                // Storage's count is never lower than the actual number, so an empty queue has no front to peek: one
+                // call less per empty queue per reading (and, for Azurite, one scan less of every message it holds).
+                PeekedMessage[] front = depth == 0 ? [] : (await queue.PeekMessagesAsync(1, bounded)).Value;
                 var now = _time.GetUtcNow();
                 var age = front is [{ InsertedOn: { } inserted }, ..] && now > inserted ? now - inserted : TimeSpan.Zero;
                 return new QueueBacklog(name, depth, age, now, Exists: true);

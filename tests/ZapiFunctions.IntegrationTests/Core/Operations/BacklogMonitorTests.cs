@@ -28,6 +28,7 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly FakeLogger<BacklogMonitor> _logger = new();
     private readonly ConcurrentQueue<int> _statuses = new();
+    private readonly ConcurrentQueue<string> _requests = new();
     private Azurite _azurite = null!;
     private MetricCollector<long> _depth = null!;
     private MetricCollector<double> _age = null!;
@@ -41,7 +42,7 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
         _age = new MetricCollector<double>(meterFactory, ZapiTelemetry.Name, ZapiTelemetry.QueueOldestAge);
         // As AddZapiBacklog registers it: no Base64 decoding, since no body is read.
         var options = new QueueClientOptions { Retry = { MaxRetries = 0 } };
-        options.AddPolicy(new StatusRecorder(_statuses), HttpPipelinePosition.PerRetry);
+        options.AddPolicy(new StatusRecorder(_statuses, _requests), HttpPipelinePosition.PerRetry);
         var service = new QueueServiceClient(_azurite.ConnectionString, options);
         _monitor = new BacklogMonitor(
             service,
@@ -116,6 +117,21 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(0, Depth()[ErroredSends]);
         Assert.Equal(0, Age()[ErroredSends]);
+    }
+
+    [Fact]
+    public async Task An_empty_queue_is_read_by_its_count_alone_and_a_queue_holding_messages_is_peeked()
+    {
+        await _azurite.Queue(ErroredSends).CreateIfNotExistsAsync();
+        await _azurite.Queue(Deliveries).CreateIfNotExistsAsync();
+        await _azurite.Queue(Deliveries).SendMessageAsync("waiting");
+
+        await _monitor.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(1, Depth()[Deliveries]);
+        Assert.Equal(0, Depth()[ErroredSends]);
+        var peeks = _requests.Where(r => r.Contains("peekonly=true", StringComparison.Ordinal)).ToList();
+        Assert.Equal($"/devstoreaccount1/{Deliveries}/messages", Assert.Single(peeks).Split('?')[0]);
     }
 
     [Fact]
@@ -196,9 +212,11 @@ public sealed class BacklogMonitorTests : IAsyncLifetime, IDisposable
             debug.Message);
     }
 
-    /// <summary>Records the status of every response the monitor's client receives.</summary>
-    private sealed class StatusRecorder(ConcurrentQueue<int> statuses) : HttpPipelineSynchronousPolicy
+    /// <summary>Records the status of every response the monitor's client receives, and each request's path and query.</summary>
+    private sealed class StatusRecorder(ConcurrentQueue<int> statuses, ConcurrentQueue<string> requests) : HttpPipelineSynchronousPolicy
     {
+        public override void OnSendingRequest(HttpMessage message) => requests.Enqueue(message.Request.Uri.ToUri().PathAndQuery);
+
         public override void OnReceivedResponse(HttpMessage message) => statuses.Enqueue(message.Response.Status);
     }
 
