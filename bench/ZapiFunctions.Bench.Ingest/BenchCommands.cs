@@ -13,7 +13,8 @@ internal static class BenchCommands
                     (c) the DevHost (Release, own process); a fresh Azurite per variant, variants alternated per round;
                     --windows N: per round, every variant started and warmed once, then N windows each, alternated,
                     each window on an emptied Azurite (restarted on its ports, its queues and tables created again).
-                    ceiling-envelope: (b) writing the app's envelope around the body, the message the app writes.
+                    ceiling-envelope: (b) making the app's storage call: its envelope around the body, with a trace
+                    parent, and the deliveries queue's time-to-live (never).
                     devhost-ingest: the DevHost with its queue and timer functions off (AzureWebJobs_<name>_Disabled).
                     devhost-export: the DevHost exporting to a local fake ingestion endpoint (items, bytes, drops).
                     Extra variants for profiling: devhost-quiet (no per-callback log line), devhost-nootel

@@ -11,7 +11,11 @@ namespace ZapiFunctions.Bench.Ingest;
 /// </summary>
 internal static class IngestBench
 {
-    private sealed record Run(string Variant, int Round, LoadResult Load, string LoadAverage, double SteadyMiB, double PeakMiB, long Queued, double CpuUsPerRequest, double IngestionCpuUsPerRequest, double AzuriteCpuUsPerRequest);
+    private sealed record Run(string Variant, int Round, LoadResult Load, string LoadAverage, double SteadyMiB, double PeakMiB, long Queued, double CpuUsPerRequest, double IngestionCpuUsPerRequest, double AzuriteCpuUsPerRequest)
+    {
+        /// <summary>Which of the round's alternated windows (0-based).</summary>
+        public int Window { get; init; }
+    }
 
     // Before every window after a variant's first: new connections, and the server back from idle.
     private const int RewarmSeconds = 3;
@@ -54,7 +58,7 @@ internal static class IngestBench
                 {
                     foreach (var subject in subjects.Skip(w % subjects.Count).Concat(subjects.Take(w % subjects.Count)))
                     {
-                        var run = await MeasureAsync(subject, round, generator, connections, warmup, window);
+                        var run = await MeasureAsync(subject, round, generator, connections, warmup, window) with { Window = w };
                         runs.Add(run);
                         Console.WriteLine($"  round {round}{(windows > 1 ? $".{w + 1}" : "")} {run.Variant,-14} {F(run.Load.Throughput, 0),7} req/s  p50 {F(run.Load.P50, 2),7} ms  p99 {F(run.Load.P99, 2),7} ms  failed {run.Load.Failed}  queued {run.Queued}  server CPU {F(run.CpuUsPerRequest, 0)} us/req  Azurite CPU {F(run.AzuriteCpuUsPerRequest, 0)} us/req  RSS steady {F(run.SteadyMiB, 0)} MiB peak {F(run.PeakMiB, 0)} MiB  load {run.LoadAverage}");
                         if (subject.Ingestion is not null)
@@ -112,6 +116,10 @@ internal static class IngestBench
             foreach (var (variant, m) in medians.Where(m => m.Key.StartsWith("devhost", StringComparison.Ordinal)))
             {
                 Console.WriteLine($"{variant} / {name}: throughput {F(m.Rps / ceiling.Rps, 3)} (goal >= 0.95), p50 {F(m.P50 / ceiling.P50, 2)}x, p99 {F(m.P99 / ceiling.P99, 2)}x (goal <= 1.2x)");
+                if (PairedRatios(runs, variant, name) is { Length: > 1 } paired)
+                {
+                    Console.WriteLine($"  window by window: median {F(Median(paired), 3)}, range {F(paired.Min(), 3)}-{F(paired.Max(), 3)} over {paired.Length} pairs");
+                }
             }
 
             if (medians.TryGetValue("bare", out var bare))
@@ -122,6 +130,15 @@ internal static class IngestBench
 
         return 0;
     }
+
+    /// <summary>
+    /// The throughput of <paramref name="variant"/> over that of <paramref name="ceiling"/> in the same window of the
+    /// same round: windows alternate, so each pair ran within a minute of each other and a slow spell of the machine
+    /// falls on both; the spread of these ratios says how far one run's median ratio can be trusted.
+    /// </summary>
+    private static double[] PairedRatios(List<Run> runs, string variant, string ceiling) =>
+        [.. runs.Where(r => r.Variant == variant)
+            .Join(runs.Where(r => r.Variant == ceiling), r => (r.Round, r.Window), r => (r.Round, r.Window), (v, c) => v.Load.Throughput / c.Load.Throughput)];
 
     /// <summary>The load generator alone, against <c>--url</c>.</summary>
     public static async Task<int> LoadOnlyAsync(Options options)
@@ -208,7 +225,8 @@ internal static class IngestBench
             "bare" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-bare", "--urls", urls], environment, variant),
             "ceiling" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString], environment, variant),
 
-            // The ceiling writing the message the app writes (its envelope around the body): the same storage call.
+            // The ceiling making the storage call the app makes: its envelope around the body, with a trace parent,
+            // and the deliveries queue's time-to-live.
             "ceiling-envelope" => ChildProcess.Start(
                 ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString, "--envelope", "true"], environment, variant),
             "devhost" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], environment, variant),

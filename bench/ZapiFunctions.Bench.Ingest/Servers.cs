@@ -1,4 +1,6 @@
 using Azure.Storage.Queues;
+using ZapiFunctions.Core.Queueing;
+using ZapiFunctions.Core.Telemetry;
 
 namespace ZapiFunctions.Bench.Ingest;
 
@@ -6,7 +8,8 @@ namespace ZapiFunctions.Bench.Ingest;
 /// The ceilings of the ingest bench, each its own process (as the DevHost is): (a) Kestrel reading the body and
 /// answering 200, (b) the same plus one <see cref="QueueClient.SendMessageAsync(BinaryData, TimeSpan?, TimeSpan?, CancellationToken)"/>
 /// per request on one shared client (Base64, as the app), and nothing else: no validation, logging or telemetry; the
-/// message is the bare body, or with <c>--envelope true</c> the app's envelope around it.
+/// message is the bare body, or with <c>--envelope true</c> what the app writes (its envelope, trace parent and
+/// time-to-live).
 /// </summary>
 internal static class Servers
 {
@@ -29,17 +32,19 @@ internal static class Servers
             options.Get("queue", "zapi-deliveries"),
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateIfNotExistsAsync();
-        // --envelope: the message the app writes rather than the bare body (its envelope, EnvelopeWriter, around the
-        // callback's bytes), so that the emulator stores what it stores for the app.
+        // --envelope true: the storage call the app makes rather than a write of the bare body. The app's envelope
+        // (EnvelopeWriter) around the callback's bytes, with the trace parent the app always writes (a W3C id, 55
+        // characters: the link from processing back to ingest), and the deliveries queue's default time-to-live
+        // (never expire: messagettl=-1), so that the emulator parses and stores for it what it does for the app.
         var envelope = options.Get("envelope") == "true";
         var app = Build(options);
         app.MapPost("/api/zapi/on-send", async (HttpContext context) =>
         {
             var body = await ReadBodyAsync(context.Request);
-            var message = envelope
-                ? ZapiFunctions.Core.Queueing.EnvelopeWriter.Write(DateTimeOffset.UtcNow, Guid.CreateVersion7().ToString("N"), null, body.Span)
-                : new BinaryData(body);
-            await queue.SendMessageAsync(message, cancellationToken: context.RequestAborted);
+            var (message, timeToLive) = envelope
+                ? (EnvelopeWriter.Write(DateTimeOffset.UtcNow, Guid.CreateVersion7().ToString("N"), ZapiTelemetry.TraceParent(null), body.Span), QueueTimeToLive.NeverInSdk)
+                : (new BinaryData(body), (TimeSpan?)null);
+            await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: timeToLive, context.RequestAborted);
             return Results.Ok();
         });
         await app.RunAsync();
