@@ -14,11 +14,13 @@ internal static class BenchCommands
                     --windows N: per round, every variant started and warmed once, then N windows each, alternated,
                     each window on an emptied Azurite (restarted on its ports, its queues and tables created again).
                     ceiling-envelope: (b) making the app's storage call: its envelope around the body, with a trace
-                    parent, and the deliveries queue's time-to-live (never).
+                    parent, and the deliveries queue's time-to-live (never), inside the request's activity (so the
+                    SDK sends a traceparent header, as for the app); ceiling-untraced: the same outside any activity.
                     devhost-ingest: the DevHost with its queue and timer functions off (AzureWebJobs_<name>_Disabled).
                     devhost-export: the DevHost exporting to a local fake ingestion endpoint (items, bytes, drops).
                     Extra variants for profiling: devhost-quiet (no per-callback log line), devhost-nootel
-                    (OTEL_SDK_DISABLED=true), devhost-lean (both), devhost-baseline (--baseline <other DevHost dll>).
+                    (OTEL_SDK_DISABLED=true), devhost-lean (both), devhost-baseline (--baseline <other DevHost dll>),
+                    devhost-server-gc (DOTNET_gcServer=1: the Web SDK's GC, not the worker's).
           load      --url http://127.0.0.1:7071/api/zapi/on-send [--seconds 15] [--warmup 5] [--connections 64]
                     [--generator harness|wrk]
                     the same load generator against a server you started yourself (e.g. to profile it).

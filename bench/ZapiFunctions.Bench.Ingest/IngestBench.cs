@@ -226,10 +226,17 @@ internal static class IngestBench
             "ceiling" => ChildProcess.Start(ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString], environment, variant),
 
             // The ceiling making the storage call the app makes: its envelope around the body, with a trace parent,
-            // and the deliveries queue's time-to-live.
+            // and the deliveries queue's time-to-live, from inside the request's activity.
             "ceiling-envelope" => ChildProcess.Start(
                 ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString, "--envelope", "true"], environment, variant),
+
+            // The same call outside any trace: no traceparent header, which the app's call always carries.
+            "ceiling-untraced" => ChildProcess.Start(
+                ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString, "--envelope", "true", "--traced", "false"], environment, variant),
             "devhost" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], environment, variant),
+
+            // The DevHost with the server GC, as the Web SDK would have it (DOTNET_gcServer=1), beside its own, the worker's.
+            "devhost-server-gc" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], new Dictionary<string, string>(environment) { ["DOTNET_gcServer"] = "1" }, variant),
             "devhost-export" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], environment, variant),
 
             // Before/after: another build of the DevHost (--baseline path/to/ZapiFunctions.DevHost.dll), e.g. of an earlier commit.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Storage.Queues;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
@@ -9,7 +10,7 @@ namespace ZapiFunctions.Bench.Ingest;
 /// answering 200, (b) the same plus one <see cref="QueueClient.SendMessageAsync(BinaryData, TimeSpan?, TimeSpan?, CancellationToken)"/>
 /// per request on one shared client (Base64, as the app), and nothing else: no validation, logging or telemetry; the
 /// message is the bare body, or with <c>--envelope true</c> what the app writes (its envelope, trace parent and
-/// time-to-live).
+/// time-to-live), sent from inside the request's activity as the app's is (<c>--traced false</c>: outside any).
 /// </summary>
 internal static class Servers
 {
@@ -37,6 +38,7 @@ internal static class Servers
         // characters: the link from processing back to ingest), and the deliveries queue's default time-to-live
         // (never expire: messagettl=-1), so that the emulator parses and stores for it what it does for the app.
         var envelope = options.Get("envelope") == "true";
+        var traced = options.Get("traced", envelope ? "true" : "false") == "true";
         var app = Build(options);
         app.MapPost("/api/zapi/on-send", async (HttpContext context) =>
         {
@@ -44,6 +46,7 @@ internal static class Servers
             var (message, timeToLive) = envelope
                 ? (EnvelopeWriter.Write(DateTimeOffset.UtcNow, Guid.CreateVersion7().ToString("N"), ZapiTelemetry.TraceParent(null), body.Span), QueueTimeToLive.NeverInSdk)
                 : (new BinaryData(body), (TimeSpan?)null);
+            using var activity = traced ? Trace.Start() : null;
             await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: timeToLive, context.RequestAborted);
             return Results.Ok();
         });
@@ -70,6 +73,16 @@ internal static class Servers
         app.MapGet("/stats", () => Results.Json(counts.Snapshot()));
         await app.RunAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// The request's activity, as the app's storage call runs in one: ASP.NET Core starts an activity for every
+    /// request whenever logging is on (under the DevHost and the Functions worker alike), so the Azure SDK sends the
+    /// call with a <c>traceparent</c> header, which the emulator then reads. Started without a listener, as there.
+    /// </summary>
+    private static class Trace
+    {
+        public static Activity Start() => new Activity("Microsoft.AspNetCore.Hosting.HttpRequestIn").Start();
     }
 
     private static WebApplication Build(Options options)
