@@ -46,7 +46,9 @@ internal static class Servers
             var (message, timeToLive) = envelope
                 ? (EnvelopeWriter.Write(DateTimeOffset.UtcNow, Guid.CreateVersion7().ToString("N"), ZapiTelemetry.TraceParent(null), body.Span), QueueTimeToLive.NeverInSdk)
                 : (new BinaryData(body), (TimeSpan?)null);
-            using var activity = traced ? Trace.Start() : null;
+            // The request's activity, as the app's call runs in one: ASP.NET Core starts one for every request whenever
+            // logging is on (DevHost and Functions worker alike), so the SDK sends a traceparent header. No listener, as there.
+            using var activity = traced ? new Activity("Microsoft.AspNetCore.Hosting.HttpRequestIn").Start() : null;
             await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: timeToLive, context.RequestAborted);
             return Results.Ok();
         });
@@ -73,16 +75,6 @@ internal static class Servers
         app.MapGet("/stats", () => Results.Json(counts.Snapshot()));
         await app.RunAsync();
         return 0;
-    }
-
-    /// <summary>
-    /// The request's activity, as the app's storage call runs in one: ASP.NET Core starts an activity for every
-    /// request whenever logging is on (under the DevHost and the Functions worker alike), so the Azure SDK sends the
-    /// call with a <c>traceparent</c> header, which the emulator then reads. Started without a listener, as there.
-    /// </summary>
-    private static class Trace
-    {
-        public static Activity Start() => new Activity("Microsoft.AspNetCore.Hosting.HttpRequestIn").Start();
     }
 
     private static WebApplication Build(Options options)

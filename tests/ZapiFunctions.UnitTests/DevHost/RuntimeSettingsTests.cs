@@ -14,8 +14,7 @@ public sealed class RuntimeSettingsTests
     [InlineData("ZapiFunctions.DevHost.runtimeconfig.json")]
     public void The_worker_and_the_DevHost_start_with_thread_pool_spinning_off(string file)
     {
-        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, file)));
-        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        var properties = ConfigProperties(file);
 
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
@@ -32,10 +31,12 @@ public sealed class RuntimeSettingsTests
     }
 
     /// <summary>Whether the file turns the server GC on; absent is the runtime's default, off.</summary>
-    private static bool ServerGc(string file)
+    private static bool ServerGc(string file) =>
+        ConfigProperties(file).TryGetProperty("System.GC.Server", out var server) && server.GetBoolean();
+
+    private static JsonElement ConfigProperties(string file)
     {
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, file)));
-        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-        return properties.TryGetProperty("System.GC.Server", out var server) && server.GetBoolean();
+        return config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").Clone();
     }
 }
