@@ -15,7 +15,8 @@ internal static class BenchCommands
                     each window on an emptied Azurite (restarted on its ports, its queues and tables created again).
                     ceiling-envelope: (b) making the app's storage call: its envelope around the body, with a trace
                     parent, and the deliveries queue's time-to-live (never), inside the request's activity (so the
-                    SDK sends a traceparent header, as for the app); ceiling-untraced: the same outside any activity.
+                    SDK sends a traceparent header, as for the app); ceiling-untraced: the same outside any activity;
+                    ceiling-handler: the app's own handler and storage client in (b)'s Kestrel, without the DevHost.
                     devhost-ingest: the DevHost with its queue and timer functions off (AzureWebJobs_<name>_Disabled).
                     devhost-export: the DevHost exporting to a local fake ingestion endpoint (items, bytes, drops).
                     Extra variants for profiling: devhost-quiet (no per-callback log line), devhost-nootel

@@ -118,7 +118,10 @@ internal static class IngestBench
                 Console.WriteLine($"{variant} / {name}: throughput {F(m.Rps / ceiling.Rps, 3)} (goal >= 0.95), p50 {F(m.P50 / ceiling.P50, 2)}x, p99 {F(m.P99 / ceiling.P99, 2)}x (goal <= 1.2x)");
                 if (PairedRatios(runs, variant, name) is { Length: > 1 } paired)
                 {
-                    Console.WriteLine($"  window by window: median {F(Median(paired), 3)}, range {F(paired.Min(), 3)}-{F(paired.Max(), 3)} over {paired.Length} pairs");
+                    var interval = MedianInterval(paired) is { } i
+                        ? $", {F(100 * i.Coverage, 1)} % interval of that median {F(i.Low, 3)}-{F(i.High, 3)} (sign test)"
+                        : "";
+                    Console.WriteLine($"  window by window: median {F(Median(paired), 3)}, range {F(paired.Min(), 3)}-{F(paired.Max(), 3)} over {paired.Length} pairs{interval}");
                 }
             }
 
@@ -233,6 +236,11 @@ internal static class IngestBench
             // The same call outside any trace: no traceparent header, which the app's call always carries.
             "ceiling-untraced" => ChildProcess.Start(
                 ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString, "--envelope", "true", "--traced", "false"], environment, variant),
+
+            // The app's handler and storage client (AddZapiFunctions) in the ceiling's bare Kestrel: what the DevHost costs
+            // around the app's own work (its logging, request activity, hosted services).
+            "ceiling-handler" => ChildProcess.Start(
+                ChildProcess.SelfDll, ["serve-ceiling", "--urls", urls, "--storage", azurite.ConnectionString, "--handler", "true"], environment, variant),
             "devhost" => ChildProcess.Start(ChildProcess.DevHostDll, ["--urls", urls], environment, variant),
 
             // The DevHost with the server GC, as the Web SDK would have it (DOTNET_gcServer=1), beside its own, the worker's.

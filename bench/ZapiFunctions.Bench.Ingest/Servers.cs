@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using Azure.Storage.Queues;
+using ZapiFunctions.Core;
+using ZapiFunctions.Core.Configuration;
+using ZapiFunctions.Core.Ingest;
 using ZapiFunctions.Core.Queueing;
 using ZapiFunctions.Core.Telemetry;
 
@@ -10,7 +13,8 @@ namespace ZapiFunctions.Bench.Ingest;
 /// answering 200, (b) the same plus one <see cref="QueueClient.SendMessageAsync(BinaryData, TimeSpan?, TimeSpan?, CancellationToken)"/>
 /// per request on one shared client (Base64, as the app), and nothing else: no validation, logging or telemetry; the
 /// message is the bare body, or with <c>--envelope true</c> what the app writes (its envelope, trace parent and
-/// time-to-live), sent from inside the request's activity as the app's is (<c>--traced false</c>: outside any).
+/// time-to-live), sent from inside the request's activity as the app's is (<c>--traced false</c>: outside any); with
+/// <c>--handler true</c>, the app's own handler and storage client in place of that one call.
 /// </summary>
 internal static class Servers
 {
@@ -40,6 +44,26 @@ internal static class Servers
         var envelope = options.Get("envelope") == "true";
         var traced = options.Get("traced", envelope ? "true" : "false") == "true";
         var app = Build(options);
+        if (options.Get("handler") == "true")
+        {
+            // The app's own handler and storage client (AddZapiFunctions), in this bare Kestrel: no DevHost around it, no
+            // logging provider, no hosted service (the container is not a host, so nothing starts).
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [StorageConnection.SettingName] = options.Get("storage") })
+                .Build();
+            var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+            services.AddZapiFunctions(configuration, TransportSecurity.Platform);
+            var handler = services.BuildServiceProvider().GetRequiredService<OnSendHandler>();
+            app.Map("/api/zapi/on-send", async (HttpContext context, CancellationToken cancellationToken) =>
+            {
+                // The request's activity, as the ceiling's below and the app's under either host.
+                using var activity = new Activity("Microsoft.AspNetCore.Hosting.HttpRequestIn").Start();
+                return await handler.HandleAsync(context.Request, cancellationToken);
+            });
+            await app.RunAsync();
+            return 0;
+        }
+
         app.MapPost("/api/zapi/on-send", async (HttpContext context) =>
         {
             var body = await ReadBodyAsync(context.Request);
