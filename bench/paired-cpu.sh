@@ -6,11 +6,17 @@
 #   bench/paired-cpu.sh A B        A, B: ceiling-envelope | ceiling-handler | devhost | devhost-ingest
 #                                        | devhost:NAME=value[,NAME=value...]  (the DevHost with those variables)
 # Environment: PACE_MS (each connection waits this long between requests; default 80: 32 connections give about
-# 400 req/s per server), CONNECTIONS (32), WARMUP (25 s), MEASURE (20 s). Needs a Release build of the ingest bench
+# 380 req/s per server), CONNECTIONS (32), WARMUP (25 s), MEASURE (20 s). Needs a Release build of the ingest bench
 # (dotnet build bench/ZapiFunctions.Bench.Ingest -c Release), `npm ci` (Azurite) and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: bench/paired-cpu.sh A B (see the comment at the top)" >&2; exit 2; }
+for variant in "$@"; do
+  case "$variant" in
+    ceiling-envelope | ceiling-handler | devhost | devhost-ingest | devhost:?*=*) ;;
+    *) echo "error: unknown variant '$variant': use ceiling-envelope, ceiling-handler, devhost, devhost-ingest or devhost:NAME=value" >&2; exit 2 ;;
+  esac
+done
 BENCH=bench/ZapiFunctions.Bench.Ingest/bin/Release/net10.0/ZapiFunctions.Bench.Ingest.dll
 DEVHOST=src/ZapiFunctions.DevHost/bin/Release/net10.0/ZapiFunctions.DevHost.dll
 for f in "$BENCH" "$DEVHOST" node_modules/.bin/azurite; do
@@ -46,7 +52,6 @@ start() { # index, variant
       local extra=${variant#devhost:}
       # shellcheck disable=SC2086
       env AzureWebJobsStorage="$cs" ${extra//,/ } dotnet "$DEVHOST" --urls "${URL[i]}" > "$log" 2>&1 & ;;
-    *) echo "error: unknown variant '$variant' (ceiling-envelope, ceiling-handler, devhost, devhost-ingest, devhost:NAME=value)" >&2; exit 2 ;;
   esac
   SERVER[i]=$!; PIDS+=($!)
 }
