@@ -138,8 +138,8 @@ public sealed class SampledOutTelemetryExportTests(SampledOutTelemetryRun run) :
 
 /// <summary>
 /// One run of the Functions app's own service configuration: start-up, two accepted callbacks (one errored, processed
-/// and notified), one refused (another webhook type, 422), one answered 503 with storage down, then every provider
-/// force-flushed.
+/// and notified), one refused (another webhook type, 422), one answered 503 with storage down, then every provider shut
+/// down.
 /// The worker serves HTTP triggers from its own Kestrel (ASP.NET Core integration); a loopback Kestrel on ASP.NET Core's
 /// default activity source stands in for it here and calls <see cref="OnSendFunction"/>. The function runs in the
 /// worker's invocation activity (source <c>Microsoft.Azure.Functions.Worker</c>, parent the trace context the host
@@ -236,10 +236,13 @@ public class FunctionsTelemetryRun : IAsyncLifetime
             await PostAsync(client, "delivered.json", HttpStatusCode.ServiceUnavailable);
         }
 
-        Assert.True(host.Services.GetRequiredService<TracerProvider>().ForceFlush());
-        Assert.True(host.Services.GetRequiredService<MeterProvider>().ForceFlush());
-        Assert.True(host.Services.GetRequiredService<LoggerProvider>().ForceFlush());
-        Items = await fake.WaitForAsync(Exported, Deadline, "the requests, the processing and the metrics");
+        // Shut down, not force-flushed: a batch processor's ForceFlush returns as soon as its buffer is empty, so while
+        // a scheduled export (every 5 s) is still posting, it returns true with that post in flight. Shutdown joins
+        // the export thread, so every post has been answered when it returns.
+        Assert.True(host.Services.GetRequiredService<TracerProvider>().Shutdown());
+        Assert.True(host.Services.GetRequiredService<MeterProvider>().Shutdown());
+        Assert.True(host.Services.GetRequiredService<LoggerProvider>().Shutdown());
+        Items = await fake.WaitForAsync(Exported, Deadline, "the spans, the logs and the metrics");
         Raw = fake.Raw;
 
         foreach (var service in Enumerable.Reverse(started))
@@ -257,7 +260,9 @@ public class FunctionsTelemetryRun : IAsyncLifetime
     protected virtual bool Exported(IReadOnlyList<TelemetryEnvelope> items) =>
         items.Any(i => i.Data("name") == "zapi.errored_send")
         && ExportedTelemetry.IngestSpans(items).Count() == 4
-        && items.Any(i => i.MetricNames.Contains("zapi.errored_sends"));
+        && items.Any(i => i.MetricNames.Contains("zapi.errored_sends"))
+        && items.Any(i => i.BaseType == "MessageData" && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal))
+        && items.Any(i => i.BaseType == "MessageData" && i.Data("message")!.Contains(ExportedTelemetry.MaskedPhone, StringComparison.Ordinal));
 
     private async Task<string> PostAsync(HttpClient client, string sample, HttpStatusCode expected)
     {
