@@ -25,11 +25,18 @@ public static class ExportedTelemetry
     public static IEnumerable<TelemetryEnvelope> IngestRequests(IEnumerable<TelemetryEnvelope> items) =>
         items.Where(i => i.BaseType == "RequestData" && (i.Data("url") ?? string.Empty).EndsWith("/api/zapi/on-send", StringComparison.Ordinal));
 
+    /// <summary>Whether <paramref name="item"/> is the start-up log of an empty allow list.</summary>
+    public static bool IsStartUpWarningOfAnEmptyAllowList(TelemetryEnvelope item) =>
+        item.BaseType == "MessageData" && item.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="item"/> is a log that shows the phone number masked.</summary>
+    public static bool IsLogWithTheMaskedPhone(TelemetryEnvelope item) =>
+        item.BaseType == "MessageData" && item.Data("message")!.Contains(MaskedPhone, StringComparison.Ordinal);
+
     /// <summary>The start-up warning of an empty allow list is exported as a warning log.</summary>
     public static void AssertStartUpWarningOfAnEmptyAllowList(IReadOnlyList<TelemetryEnvelope> items)
     {
-        var log = Assert.Single(items, i => i.BaseType == "MessageData"
-            && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal));
+        var log = Assert.Single(items, IsStartUpWarningOfAnEmptyAllowList);
 
         Assert.Equal("Warning", log.Data("severityLevel"));
         Assert.Equal("ZapiFunctions.Core.Configuration.IngestStartupReport", log.Property("CategoryName"));
@@ -88,7 +95,7 @@ public static class ExportedTelemetry
     /// <summary>Logs were exported with the phone number masked, and the full number is nowhere in what was posted.</summary>
     public static void AssertNoFullPhoneNumber(IReadOnlyList<TelemetryEnvelope> items, string raw)
     {
-        Assert.Contains(items, i => i.BaseType == "MessageData" && i.Data("message")!.Contains(MaskedPhone, StringComparison.Ordinal));
+        Assert.Contains(items, IsLogWithTheMaskedPhone);
         Assert.DoesNotContain(Phone, raw, StringComparison.Ordinal);
         Assert.DoesNotContain(Phone[2..], raw, StringComparison.Ordinal);
     }

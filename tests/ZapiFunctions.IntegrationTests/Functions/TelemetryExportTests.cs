@@ -261,8 +261,8 @@ public class FunctionsTelemetryRun : IAsyncLifetime
         items.Any(i => i.Data("name") == "zapi.errored_send")
         && ExportedTelemetry.IngestSpans(items).Count() == 4
         && items.Any(i => i.MetricNames.Contains("zapi.errored_sends"))
-        && items.Any(i => i.BaseType == "MessageData" && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal))
-        && items.Any(i => i.BaseType == "MessageData" && i.Data("message")!.Contains(ExportedTelemetry.MaskedPhone, StringComparison.Ordinal));
+        && items.Any(ExportedTelemetry.IsStartUpWarningOfAnEmptyAllowList)
+        && items.Any(ExportedTelemetry.IsLogWithTheMaskedPhone);
 
     private async Task<string> PostAsync(HttpClient client, string sample, HttpStatusCode expected)
     {
@@ -296,7 +296,7 @@ public sealed class SampledOutTelemetryRun : FunctionsTelemetryRun
 
     protected override bool Exported(IReadOnlyList<TelemetryEnvelope> items) =>
         items.Any(i => i.MetricNames.Contains("zapi.errored_sends"))
-        && items.Any(i => i.BaseType == "MessageData" && i.Data("message")!.StartsWith("Zapi__AllowedInstanceIds is empty", StringComparison.Ordinal));
+        && items.Any(ExportedTelemetry.IsStartUpWarningOfAnEmptyAllowList);
 }
 
 /// <summary>One callback posted: the trace id of the host's request, the worker invocation's span id, the answer.</summary>
